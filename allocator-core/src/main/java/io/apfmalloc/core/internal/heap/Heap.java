@@ -1,0 +1,340 @@
+package io.apfmalloc.core.internal.heap;
+
+import static io.apfmalloc.core.internal.superblock.AnchorLayout.EMPTY;
+import static io.apfmalloc.core.internal.superblock.AnchorLayout.FULL;
+import static io.apfmalloc.core.internal.superblock.AnchorLayout.PARTIAL;
+
+import io.apfmalloc.core.internal.os.MemoryLimit;
+import io.apfmalloc.core.internal.os.MemorySource;
+import io.apfmalloc.core.internal.os.OsMemory;
+import io.apfmalloc.core.internal.pagemap.PageMap;
+import io.apfmalloc.core.internal.sizeclass.SizeClasses;
+import io.apfmalloc.core.internal.superblock.AnchorLayout;
+import io.apfmalloc.core.internal.superblock.Descriptor;
+import io.apfmalloc.core.internal.superblock.DescriptorRegistry;
+import io.apfmalloc.core.internal.superblock.LinkStore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The shared heap: per size class a lock-free partial list of superblocks, the superblocks' anchors, the
+ * descriptor recycling stack, the page map, and the memory source under the memory limit. Thread caches
+ * {@link #fill} from it and {@link #flush} back to it; both are lock-free and allocate nothing on the Java heap
+ * (but for a descriptor object the first time the heap grows past its previous peak).
+ */
+public final class Heap {
+    /** Large allocations above this (64 TiB) are refused outright: no address space holds them. */
+    public static final long MAX_LARGE_SIZE = 1L << 46;
+
+    private final DescriptorRegistry registry = new DescriptorRegistry();
+    private final DescriptorStack retiredDescriptors;
+    private final DescriptorStack[] partialLists = new DescriptorStack[SizeClasses.COUNT];
+    private final PageMap pageMap = new PageMap();
+    private final MemorySource source;
+    private final MemoryLimit limit;
+    private final LinkStore links;
+    private final boolean checked;
+    private final AtomicLong liveSuperblocks = new AtomicLong();
+    private final AtomicLong largeBytes = new AtomicLong();
+
+    /**
+     * Makes an empty heap.
+     *
+     * @param source  where memory comes from
+     * @param limit   the limit every mapping is reserved against
+     * @param links   how free-list links are read and written in the source's memory
+     * @param checked whether superblocks track which blocks are with users (double-free detection)
+     */
+    public Heap(MemorySource source, MemoryLimit limit, LinkStore links, boolean checked) {
+        this.source = source;
+        this.limit = limit;
+        this.links = links;
+        this.checked = checked;
+        StackLinks stackLinks = new StackLinks() {
+            @Override
+            public int next(int id) {
+                return registry.get(id).lvNextInStack();
+            }
+
+            @Override
+            public void setNext(int id, int next) {
+                registry.get(id).soNextInStack(next);
+            }
+        };
+        this.retiredDescriptors = new DescriptorStack(stackLinks);
+        for (int c = 0; c < partialLists.length; c++) {
+            partialLists[c] = new DescriptorStack(stackLinks);
+        }
+    }
+
+    /**
+     * Puts at least one free block of class {@code sizeClass} into {@code out[at ..]}: all the free blocks of a
+     * partial superblock if there is one, else {@code want} blocks (at most a superblock's worth) of a new one.
+     * {@code out} must have room for {@link SizeClasses#blocksPerSuperblock} blocks from {@code at}.
+     *
+     * @return the number of blocks written, 0 if the memory limit or the OS refuses a new superblock
+     */
+    public int fill(int sizeClass, int want, long[] out, int at) {
+        int taken = fillFromPartial(sizeClass, out, at);
+        return taken > 0 ? taken : fillFromNewSuperblock(sizeClass, want, out, at);
+    }
+
+    /**
+     * Pops partial superblocks until one yields its whole free list. Linearizes at the anchor CAS PARTIAL to FULL,
+     * which takes the list without reading a link first: the blocks are ours before we walk them, so neither ABA nor
+     * a concurrent release of the memory can touch the walk. A popped EMPTY descriptor is ours alone: retire it.
+     */
+    private int fillFromPartial(int sizeClass, long[] out, int at) {
+        DescriptorStack partial = partialLists[sizeClass];
+        while (true) {
+            int id = partial.pop();
+            if (id == StackHeadLayout.NONE) {
+                return 0;
+            }
+            Descriptor descriptor = registry.get(id);
+            while (true) {
+                long anchor = descriptor.lvAnchor();
+                if (AnchorLayout.state(anchor) == EMPTY) {
+                    retire(descriptor);
+                    break;
+                }
+                assert AnchorLayout.state(anchor) == PARTIAL : descriptor;
+                if (descriptor.casAnchor(anchor, AnchorLayout.pack(FULL, 0, 0))) {
+                    return takeChain(descriptor, AnchorLayout.avail(anchor), AnchorLayout.count(anchor), out, at);
+                }
+            }
+        }
+    }
+
+    private int takeChain(Descriptor descriptor, int first, int count, long[] out, int at) {
+        long base = descriptor.base();
+        int blockSize = descriptor.blockSize();
+        int index = first;
+        for (int i = 0; i < count; i++) {
+            long block = base + (long) index * blockSize;
+            out[at + i] = block;
+            if (i + 1 < count) {
+                index += 1 + links.readLink(block);
+                assert index >= 0 && index < descriptor.blockCount() : descriptor + " link " + index;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Maps a new superblock and hands out its first {@code want} blocks. The rest stay on its free list through the
+     * zero relative links of fresh memory, and the superblock goes on the partial list. Nothing else can see the
+     * superblock until the page map entries and the partial-list push publish it.
+     */
+    private int fillFromNewSuperblock(int sizeClass, int want, long[] out, int at) {
+        int superblockSize = SizeClasses.superblockSize(sizeClass);
+        long base = mapReserved(superblockSize, SizeClasses.SUPERBLOCK_ALIGNMENT);
+        if (base == 0) {
+            return 0;
+        }
+        Descriptor descriptor = obtainDescriptor();
+        if (descriptor == null) {
+            unmapReserved(base, superblockSize);
+            return 0;
+        }
+        int blockCount = SizeClasses.blocksPerSuperblock(sizeClass);
+        int blockSize = SizeClasses.blockSize(sizeClass);
+        descriptor.initSuperblock(base, sizeClass, blockSize, blockCount, superblockSize, checked);
+        int taken = Math.clamp(want, 1, blockCount);
+        for (int i = 0; i < taken; i++) {
+            out[at + i] = base + (long) i * blockSize;
+        }
+        boolean restIsFree = taken < blockCount;
+        descriptor.svAnchor(restIsFree
+            ? AnchorLayout.pack(PARTIAL, taken, blockCount - taken)
+            : AnchorLayout.pack(FULL, 0, 0));
+        liveSuperblocks.incrementAndGet();
+        pageMap.set(base, superblockSize, descriptor);
+        if (restIsFree) {
+            partialLists[sizeClass].push(descriptor.id());
+        }
+        return taken;
+    }
+
+    /**
+     * Returns the blocks {@code blocks[from .. to)} to their superblocks. Consecutive blocks of one superblock form a
+     * group that goes back with a single anchor CAS.
+     */
+    public void flush(long[] blocks, int from, int to) {
+        int i = from;
+        while (i < to) {
+            Descriptor descriptor = pageMap.lookup(blocks[i]);
+            assert descriptor != null && descriptor.sizeClass() >= 0 : Long.toHexString(blocks[i]);
+            long base = descriptor.base();
+            long span = (long) descriptor.blockCount() * descriptor.blockSize();
+            int end = i + 1;
+            while (end < to && Long.compareUnsigned(blocks[end] - base, span) < 0) {
+                end++;
+            }
+            returnGroup(descriptor, blocks, i, end);
+            i = end;
+        }
+    }
+
+    /**
+     * Links {@code blocks[from .. to)} (all of one superblock, all ours) into a chain and pushes it in front of the
+     * superblock's free list. Linearizes at the anchor CAS; a push in front is ABA-safe. FULL to PARTIAL puts the
+     * superblock on its partial list; reaching every block makes it EMPTY and releases its memory; FULL straight to
+     * EMPTY means it is in no list, so it is retired here (lrmalloc leaks it). Class, base and count are read before
+     * the CAS: once EMPTY, a popper may recycle the descriptor at any moment.
+     */
+    private void returnGroup(Descriptor descriptor, long[] blocks, int from, int to) {
+        int sizeClass = descriptor.sizeClass();
+        long base = descriptor.base();
+        int blockSize = SizeClasses.blockSize(sizeClass);
+        int blockCount = SizeClasses.blocksPerSuperblock(sizeClass);
+        int head = SizeClasses.blockIndex(sizeClass, blocks[from] - base);
+        int previous = head;
+        for (int k = from + 1; k < to; k++) {
+            int index = SizeClasses.blockIndex(sizeClass, blocks[k] - base);
+            links.writeLink(blocks[k - 1], index - (previous + 1));
+            previous = index;
+        }
+        long tail = blocks[to - 1];
+        int tailIndex = previous;
+        int returned = to - from;
+        while (true) {
+            long anchor = descriptor.lvAnchor();
+            int state = AnchorLayout.state(anchor);
+            int count = AnchorLayout.count(anchor);
+            assert state != EMPTY && count + returned <= blockCount : descriptor;
+            if (count > 0) {
+                links.writeLink(tail, AnchorLayout.avail(anchor) - (tailIndex + 1));
+            }
+            int newCount = count + returned;
+            int newState = newCount == blockCount ? EMPTY : PARTIAL;
+            if (descriptor.casAnchor(anchor, AnchorLayout.pack(newState, head, newCount))) {
+                if (newState == EMPTY) {
+                    releaseSuperblock(base, SizeClasses.superblockSize(sizeClass));
+                    if (state == FULL) {
+                        retire(descriptor);
+                    }
+                } else if (state == FULL) {
+                    partialLists[sizeClass].push(descriptor.id());
+                }
+                return;
+            }
+        }
+    }
+
+    private void releaseSuperblock(long base, int superblockSize) {
+        pageMap.set(base, superblockSize, null);
+        liveSuperblocks.decrementAndGet();
+        unmapReserved(base, superblockSize);
+    }
+
+    /**
+     * Maps a large allocation: its own page-rounded mapping, aligned to {@code alignment} (at least the superblock
+     * alignment, so page map units never mix), one descriptor, one page map entry.
+     *
+     * @return the address, or 0 if the size is impossible, past the limit, or refused by the OS
+     */
+    public long allocateLarge(long size, long alignment) {
+        if (size > MAX_LARGE_SIZE || alignment > MAX_LARGE_SIZE) {
+            return 0;
+        }
+        long mappingSize = (size + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE;
+        long address = mapReserved(mappingSize, Math.max(alignment, SizeClasses.SUPERBLOCK_ALIGNMENT));
+        if (address == 0) {
+            return 0;
+        }
+        Descriptor descriptor = obtainDescriptor();
+        if (descriptor == null) {
+            unmapReserved(address, mappingSize);
+            return 0;
+        }
+        descriptor.initLarge(address, mappingSize);
+        descriptor.svAnchor(AnchorLayout.pack(FULL, 0, 0));
+        largeBytes.addAndGet(mappingSize);
+        pageMap.set(address, 1, descriptor);
+        return address;
+    }
+
+    /**
+     * Frees the large allocation of {@code descriptor}, whose user address is {@code address}. The anchor CAS FULL
+     * to EMPTY admits exactly one free, so a racing double free is always caught.
+     *
+     * @throws IllegalStateException if it was freed already
+     */
+    public void freeLarge(Descriptor descriptor, long address) {
+        long mappingSize = descriptor.mappingSize();
+        long anchor = descriptor.lvAnchor();
+        if (AnchorLayout.state(anchor) != FULL || !descriptor.casAnchor(anchor, AnchorLayout.pack(EMPTY, 0, 0))) {
+            throw new IllegalStateException("double free of 0x" + Long.toHexString(address));
+        }
+        pageMap.set(address, 1, null);
+        largeBytes.addAndGet(-mappingSize);
+        unmapReserved(address, mappingSize);
+        retire(descriptor);
+    }
+
+    private long mapReserved(long size, long alignment) {
+        if (!limit.tryReserve(size)) {
+            return 0;
+        }
+        long address = source.map(size, alignment);
+        if (address == 0) {
+            limit.release(size);
+        }
+        return address;
+    }
+
+    private void unmapReserved(long address, long size) {
+        source.unmap(address, size);
+        limit.release(size);
+    }
+
+    private Descriptor obtainDescriptor() {
+        int id = retiredDescriptors.pop();
+        return id == StackHeadLayout.NONE ? registry.create() : registry.get(id);
+    }
+
+    private void retire(Descriptor descriptor) {
+        descriptor.markRetired();
+        retiredDescriptors.push(descriptor.id());
+    }
+
+    /** Returns the descriptor owning {@code address}'s 64 KiB unit, or {@code null}. Any thread. */
+    public Descriptor descriptorOf(long address) {
+        return pageMap.lookup(address);
+    }
+
+    /** Returns the partial list of {@code sizeClass}, for heap walks. */
+    public DescriptorStack partialList(int sizeClass) {
+        return partialLists[sizeClass];
+    }
+
+    /** Returns the registry, for heap walks. */
+    public DescriptorRegistry registry() {
+        return registry;
+    }
+
+    /** Returns the link store, for heap walks. */
+    public LinkStore links() {
+        return links;
+    }
+
+    /** Returns whether superblocks track allocated blocks. */
+    public boolean isChecked() {
+        return checked;
+    }
+
+    /** Returns the memory limit and the bytes mapped under it. */
+    public MemoryLimit limit() {
+        return limit;
+    }
+
+    /** Returns the number of superblocks mapped now. */
+    public long liveSuperblocks() {
+        return liveSuperblocks.get();
+    }
+
+    /** Returns the bytes mapped for large allocations now. */
+    public long largeBytes() {
+        return largeBytes.get();
+    }
+}

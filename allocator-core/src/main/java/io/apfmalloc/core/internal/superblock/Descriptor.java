@@ -1,0 +1,181 @@
+package io.apfmalloc.core.internal.superblock;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * Describes one superblock (or one large allocation): where its memory is, its class, and its {@link AnchorLayout
+ * anchor}. Descriptors are type-stable: retired descriptors are recycled through the heap's descriptor stack, never
+ * dropped, so a thread holding a stale reference reads a live object (whose CAS then fails).
+ *
+ * <p>The plain fields are written by the one thread that set the superblock up, before the descriptor is published
+ * (page map release store, partial-list CAS); readers see them through that publication.
+ */
+public final class Descriptor {
+    /** {@link #sizeClass()} of a large allocation. */
+    public static final int LARGE = -1;
+    /** {@link #sizeClass()} of a retired descriptor. */
+    public static final int RETIRED = -2;
+
+    private static final VarHandle ANCHOR;
+    private static final VarHandle NEXT_IN_STACK;
+    private static final VarHandle ALLOCATED_BITS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ANCHOR = lookup.findVarHandle(Descriptor.class, "anchor", long.class);
+            NEXT_IN_STACK = lookup.findVarHandle(Descriptor.class, "nextInStack", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int id;
+    private long anchor;
+    private int nextInStack;
+
+    private long base;
+    private long mappingSize;
+    private int sizeClass = RETIRED;
+    private int blockSize;
+    private int blockCount;
+    /** Checked mode only: one bit per block, set while the block is with a user. */
+    private long[] allocatedBits;
+
+    Descriptor(int id) {
+        this.id = id;
+    }
+
+    /** Returns this descriptor's registry id, stable for its whole life. */
+    public int id() {
+        return id;
+    }
+
+    /** Sets up a fresh superblock of {@code blockCount} blocks of {@code blockSize} bytes at {@code base}. */
+    public void initSuperblock(long base, int sizeClass, int blockSize, int blockCount, int mappingSize,
+                               boolean checked) {
+        this.base = base;
+        this.mappingSize = mappingSize;
+        this.sizeClass = sizeClass;
+        this.blockSize = blockSize;
+        this.blockCount = blockCount;
+        this.allocatedBits = checked ? clearedBits(blockCount) : null;
+    }
+
+    /** Sets up a large allocation: one block at {@code address}, inside a mapping of {@code mappingSize} bytes. */
+    public void initLarge(long address, long mappingSize) {
+        this.base = address;
+        this.mappingSize = mappingSize;
+        this.sizeClass = LARGE;
+        this.blockSize = 0;
+        this.blockCount = 1;
+        this.allocatedBits = null;
+    }
+
+    /** Marks the descriptor as retired, so that heap walks skip it. */
+    public void markRetired() {
+        sizeClass = RETIRED;
+        allocatedBits = null;
+    }
+
+    private long[] clearedBits(int blocks) {
+        int words = (blocks + Long.SIZE - 1) / Long.SIZE;
+        long[] bits = allocatedBits;
+        if (bits == null || bits.length < words) {
+            return new long[words];
+        }
+        Arrays.fill(bits, 0L);
+        return bits;
+    }
+
+    /** Returns the start of the superblock, or the user address of a large allocation. */
+    public long base() {
+        return base;
+    }
+
+    /** Returns the length of the memory this descriptor owns. */
+    public long mappingSize() {
+        return mappingSize;
+    }
+
+    /** Returns the size class, {@link #LARGE} or {@link #RETIRED}. */
+    public int sizeClass() {
+        return sizeClass;
+    }
+
+    /** Returns the block size (0 for a large allocation). */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Returns the number of blocks. */
+    public int blockCount() {
+        return blockCount;
+    }
+
+    /** Returns whether this superblock tracks which blocks are with users (checked mode). */
+    public boolean isChecked() {
+        return allocatedBits != null;
+    }
+
+    /** Volatile read of the anchor. */
+    public long lvAnchor() {
+        return (long) ANCHOR.getVolatile(this);
+    }
+
+    /** Volatile write of the anchor; only while no other thread can see this descriptor. */
+    public void svAnchor(long value) {
+        ANCHOR.setVolatile(this, value);
+    }
+
+    /** CAS of the anchor: the linearization point of every fill and flush. */
+    public boolean casAnchor(long expected, long value) {
+        return ANCHOR.compareAndSet(this, expected, value);
+    }
+
+    /** Volatile read of the link used by the lock-free stacks this descriptor sits on. */
+    public int lvNextInStack() {
+        return (int) NEXT_IN_STACK.getVolatile(this);
+    }
+
+    /** Release write of the stack link, before the CAS that publishes it. */
+    public void soNextInStack(int next) {
+        NEXT_IN_STACK.setRelease(this, next);
+    }
+
+    /**
+     * Checked mode: records that block {@code index} was handed to a user.
+     *
+     * @return false if it was already marked (the allocator handed one block out twice: corruption)
+     */
+    public boolean markAllocated(int index) {
+        long bit = 1L << index;
+        long old = (long) ALLOCATED_BITS.getAndBitwiseOr(allocatedBits, index >>> 6, bit);
+        return (old & bit) == 0;
+    }
+
+    /**
+     * Checked mode: records that block {@code index} came back from its user.
+     *
+     * @return false if it was not with a user: a double free
+     */
+    public boolean markFreed(int index) {
+        long bit = 1L << index;
+        long old = (long) ALLOCATED_BITS.getAndBitwiseAnd(allocatedBits, index >>> 6, ~bit);
+        return (old & bit) != 0;
+    }
+
+    /** Checked mode: whether block {@code index} is with a user. */
+    public boolean isAllocated(int index) {
+        long word = (long) ALLOCATED_BITS.getVolatile(allocatedBits, index >>> 6);
+        return (word & (1L << index)) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Descriptor#" + id + "{class=" + sizeClass + ", base=0x" + Long.toHexString(base)
+            + ", blocks=" + blockCount + ", anchor=" + AnchorLayout.toString(lvAnchor()) + "}";
+    }
+}

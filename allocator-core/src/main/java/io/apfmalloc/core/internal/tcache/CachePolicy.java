@@ -1,0 +1,20 @@
+package io.apfmalloc.core.internal.tcache;
+
+/**
+ * Decides how many blocks a thread cache fetches from the heap when a bin runs empty, and how many it gives back
+ * when a free fills a bin to its return threshold. The mechanics (fill, flush, the hard bound of one superblock's
+ * worth per bin) stay in {@link ThreadCache}; a policy only chooses numbers. Called by the cache's owner only.
+ */
+public interface CachePolicy {
+    /** Called once when a bin is created: sets its initial return threshold. */
+    void initialize(Bin bin);
+
+    /** Returns how many blocks to fetch into the empty {@code bin}; at least 1. */
+    int blocksToFetch(Bin bin);
+
+    /**
+     * Returns how many of the oldest blocks to give back now that a free brought {@code bin} to its return
+     * threshold. The cache returns more if needed to keep room for the next free.
+     */
+    int blocksToReturn(Bin bin);
+}

@@ -1,0 +1,174 @@
+package io.apfmalloc.core.internal.tcache;
+
+import io.apfmalloc.core.internal.heap.Heap;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Which cache a thread uses. Platform threads get a cache of their own, up to a bound; virtual threads, and platform
+ * threads past the bound, share a small set of striped caches taken with {@link ThreadCache#tryLock} (never parking:
+ * a stripe is held only for one malloc or free). A dead thread's cache is flushed back to the heap: found by the scan
+ * that runs whenever a cache is created or the heap runs short, by {@link #trim}, and at the latest when the
+ * {@link Thread} object is collected.
+ */
+public final class ThreadCaches {
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Marks, in the thread-local slot, a platform thread that uses the shared stripes. */
+    private static final ThreadCache USES_STRIPES = new ThreadCache(null, null);
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    private final Heap heap;
+    private final CachePolicy policy;
+    private final int maxOwnCaches;
+    private final ThreadLocal<ThreadCache> ownCache = new ThreadLocal<>();
+    private final ThreadCache[] stripes;
+    /** Caches of platform threads, live or dead but not yet flushed. Guarded by {@code this}. */
+    private final List<OwnedCache> owned = new ArrayList<>();
+
+    private record OwnedCache(ThreadCache cache, WeakReference<Thread> owner) {
+        boolean ownerDead() {
+            Thread thread = owner.get();
+            return thread == null || !thread.isAlive();
+        }
+    }
+
+    /**
+     * Makes the registry.
+     *
+     * @param heap         the heap every cache fills from
+     * @param policy       how caches size their bins
+     * @param maxOwnCaches how many platform threads may have a cache of their own at once
+     * @param stripeCount  how many shared caches the other threads use
+     */
+    public ThreadCaches(Heap heap, CachePolicy policy, int maxOwnCaches, int stripeCount) {
+        this.heap = heap;
+        this.policy = policy;
+        this.maxOwnCaches = maxOwnCaches;
+        this.stripes = new ThreadCache[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new ThreadCache(heap, policy);
+        }
+    }
+
+    /**
+     * Returns the calling thread's own cache, or {@code null} if it must use a shared stripe. Creates the cache on a
+     * platform thread's first call.
+     */
+    public ThreadCache ownCache() {
+        ThreadCache cache = ownCache.get();
+        if (cache != null) {
+            return cache == USES_STRIPES ? null : cache;
+        }
+        Thread thread = Thread.currentThread();
+        if (thread.isVirtual()) {
+            return null;
+        }
+        cache = registerOwnCache(thread);
+        ownCache.set(cache == null ? USES_STRIPES : cache);
+        return cache;
+    }
+
+    private ThreadCache registerOwnCache(Thread thread) {
+        reclaimDeadThreadCaches();
+        synchronized (this) {
+            if (owned.size() >= maxOwnCaches) {
+                return null;
+            }
+            ThreadCache cache = new ThreadCache(heap, policy);
+            OwnedCache entry = new OwnedCache(cache, new WeakReference<>(thread));
+            owned.add(entry);
+            CLEANER.register(thread, () -> reclaim(entry));
+            return cache;
+        }
+    }
+
+    /**
+     * Takes a shared stripe for one operation, starting at a slot picked by thread id so that threads spread out.
+     * Spins over the stripes and yields between rounds; a holder never blocks inside, so this ends quickly.
+     * The caller must {@link ThreadCache#unlock} it.
+     */
+    public ThreadCache lockStripe() {
+        int start = (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 33) % stripes.length;
+        for (int round = 0; ; round++) {
+            for (int i = 0; i < stripes.length; i++) {
+                ThreadCache stripe = stripes[(start + i) % stripes.length];
+                if (stripe.tryLock()) {
+                    return stripe;
+                }
+            }
+            if (round % SPINS_BEFORE_YIELD == SPINS_BEFORE_YIELD - 1) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Flushes the calling thread's own cache, if it has one. */
+    public void flushOwnCache() {
+        ThreadCache cache = ownCache.get();
+        if (cache != null && cache != USES_STRIPES) {
+            cache.flushAll();
+        }
+    }
+
+    /** Flushes and forgets the caches of threads that ended. Any thread. */
+    public void reclaimDeadThreadCaches() {
+        List<OwnedCache> dead = new ArrayList<>();
+        synchronized (this) {
+            owned.removeIf(entry -> entry.ownerDead() && dead.add(entry));
+        }
+        for (OwnedCache entry : dead) {
+            entry.cache().flushAll();
+        }
+    }
+
+    private void reclaim(OwnedCache entry) {
+        boolean removed;
+        synchronized (this) {
+            removed = owned.remove(entry);
+        }
+        if (removed) {
+            entry.cache().flushAll();
+        }
+    }
+
+    /**
+     * Returns cached memory to the heap: the caller's own cache, dead threads' caches and every shared stripe.
+     * Live threads' own caches stay as they are (only their owners may touch them).
+     */
+    public void trim() {
+        flushOwnCache();
+        reclaimDeadThreadCaches();
+        for (ThreadCache stripe : stripes) {
+            while (!stripe.tryLock()) {
+                Thread.onSpinWait();
+            }
+            try {
+                stripe.flushAll();
+            } finally {
+                stripe.unlock();
+            }
+        }
+    }
+
+    /** Returns how many platform threads have a cache of their own (including dead ones not yet reclaimed). */
+    public synchronized int ownCacheCount() {
+        return owned.size();
+    }
+
+    /** Passes every cache (own caches, then stripes) to {@code action}; for audits and metrics. */
+    public void forEachCache(Consumer<ThreadCache> action) {
+        List<ThreadCache> all = new ArrayList<>();
+        synchronized (this) {
+            for (OwnedCache entry : owned) {
+                all.add(entry.cache());
+            }
+        }
+        all.addAll(List.of(stripes));
+        all.forEach(action);
+    }
+}
