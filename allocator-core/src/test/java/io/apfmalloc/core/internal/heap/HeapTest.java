@@ -1,0 +1,179 @@
+package io.apfmalloc.core.internal.heap;
+
+import static io.apfmalloc.core.internal.superblock.AnchorLayout.FULL;
+import static io.apfmalloc.core.internal.superblock.AnchorLayout.PARTIAL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.apfmalloc.core.internal.os.MemoryLimit;
+import io.apfmalloc.core.internal.os.OsMemory;
+import io.apfmalloc.core.internal.sizeclass.SizeClasses;
+import io.apfmalloc.core.internal.superblock.AnchorLayout;
+import io.apfmalloc.core.internal.superblock.Descriptor;
+import io.apfmalloc.core.internal.superblock.OffHeapLinkStore;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The anchor state machine of DESIGN §2.2, one transition at a time, over real mapped memory. The largest class has
+ * four blocks per superblock, so every state is a few calls away.
+ */
+class HeapTest {
+    private static final int CLASS = SizeClasses.COUNT - 1;
+    private static final int BLOCKS = SizeClasses.blocksPerSuperblock(CLASS);
+    private static final int SUPERBLOCK = SizeClasses.superblockSize(CLASS);
+
+    private MemoryLimit limit;
+    private Heap heap;
+    private final long[] out = new long[2 * BLOCKS];
+
+    @BeforeEach
+    void newHeap() {
+        limit = new MemoryLimit(64L << 20);
+        heap = new Heap(OsMemory.INSTANCE, limit, OffHeapLinkStore.INSTANCE, false);
+    }
+
+    private long anchorOf(long block) {
+        return heap.descriptorOf(block).lvAnchor();
+    }
+
+    private Set<Integer> partialListIds() {
+        Set<Integer> ids = new HashSet<>();
+        heap.partialList(CLASS).forEachQuiescent(100, ids::add);
+        return ids;
+    }
+
+    @Test
+    void newSuperblockTakenWholeIsFullAndOnNoList() {
+        assertEquals(4, BLOCKS);
+        assertEquals(BLOCKS, heap.fill(CLASS, BLOCKS, out, 0));
+        long anchor = anchorOf(out[0]);
+        assertEquals(FULL, AnchorLayout.state(anchor));
+        assertEquals(0, AnchorLayout.count(anchor));
+        assertTrue(partialListIds().isEmpty());
+        assertEquals(SUPERBLOCK, limit.reserved());
+        Descriptor descriptor = heap.descriptorOf(out[0]);
+        for (int i = 0; i < BLOCKS; i++) {
+            assertEquals(descriptor.base() + (long) i * SizeClasses.blockSize(CLASS), out[i]);
+            assertSame(descriptor, heap.descriptorOf(out[i] + SizeClasses.blockSize(CLASS) - 1));
+        }
+        assertEquals(0, descriptor.base() % SizeClasses.SUPERBLOCK_ALIGNMENT);
+    }
+
+    @Test
+    void newSuperblockTakenInPartIsPartialWithTheUntouchedTailOnItsList() {
+        assertEquals(1, heap.fill(CLASS, 1, out, 0));
+        long anchor = anchorOf(out[0]);
+        assertEquals(PARTIAL, AnchorLayout.state(anchor));
+        assertEquals(1, AnchorLayout.avail(anchor));
+        assertEquals(BLOCKS - 1, AnchorLayout.count(anchor));
+        assertEquals(Set.of(heap.descriptorOf(out[0]).id()), partialListIds());
+
+        assertEquals(BLOCKS - 1, heap.fill(CLASS, 1, out, 1), "a partial superblock yields all its free blocks");
+        assertEquals(FULL, AnchorLayout.state(anchorOf(out[0])));
+        assertTrue(partialListIds().isEmpty());
+        assertEquals(BLOCKS, Arrays.stream(out, 0, BLOCKS).distinct().count());
+        assertEquals(SUPERBLOCK, limit.reserved(), "both fills came from one superblock");
+    }
+
+    @Test
+    void fullToPartialPushesOntoThePartialListOnce() {
+        heap.fill(CLASS, BLOCKS, out, 0);
+        heap.flush(out, 0, 1);
+        long anchor = anchorOf(out[1]);
+        assertEquals(PARTIAL, AnchorLayout.state(anchor));
+        assertEquals(1, AnchorLayout.count(anchor));
+        int index = (int) ((out[0] - heap.descriptorOf(out[1]).base()) / SizeClasses.blockSize(CLASS));
+        assertEquals(index, AnchorLayout.avail(anchor));
+        heap.flush(out, 1, 2);
+        assertEquals(2, AnchorLayout.count(anchorOf(out[2])));
+        assertEquals(1, partialListIds().size(), "PARTIAL to PARTIAL does not push again");
+    }
+
+    @Test
+    void partialToFullTakesTheFlushedBlocksBackInListOrder() {
+        heap.fill(CLASS, BLOCKS, out, 0);
+        long[] returned = {out[2], out[0]};
+        heap.flush(returned, 0, 2);
+        long[] again = new long[2 * BLOCKS];
+        assertEquals(2, heap.fill(CLASS, 1, again, 0));
+        assertEquals(out[2], again[0]);
+        assertEquals(out[0], again[1]);
+        assertEquals(FULL, AnchorLayout.state(anchorOf(out[0])));
+    }
+
+    @Test
+    void fullToEmptyInOneFlushReleasesMemoryAndRetiresTheDescriptorAtOnce() {
+        heap.fill(CLASS, BLOCKS, out, 0);
+        Descriptor descriptor = heap.descriptorOf(out[0]);
+        heap.flush(out, 0, BLOCKS);
+        assertEquals(0, limit.reserved(), "memory went back to the OS");
+        assertNull(heap.descriptorOf(out[0]), "page map cleared");
+        assertEquals(Descriptor.RETIRED, descriptor.sizeClass());
+        assertEquals(0, heap.liveSuperblocks());
+
+        heap.fill(CLASS, BLOCKS, out, 0);
+        assertSame(descriptor, heap.descriptorOf(out[0]), "the retired descriptor is reused");
+        assertEquals(1, heap.registry().size());
+    }
+
+    @Test
+    void partialToEmptyStaysListedUntilAFillPopsAndRetiresIt() {
+        heap.fill(CLASS, BLOCKS, out, 0);
+        Descriptor descriptor = heap.descriptorOf(out[0]);
+        heap.flush(out, 0, 1);
+        heap.flush(out, 1, BLOCKS);
+        assertEquals(AnchorLayout.EMPTY, AnchorLayout.state(descriptor.lvAnchor()));
+        assertEquals(0, limit.reserved());
+        assertEquals(Set.of(descriptor.id()), partialListIds(), "EMPTY stays on the list until popped");
+        assertEquals(CLASS, descriptor.sizeClass());
+
+        assertEquals(BLOCKS, heap.fill(CLASS, BLOCKS, out, 0), "the fill skips it and maps a new superblock");
+        assertTrue(partialListIds().isEmpty());
+        assertSame(descriptor, heap.descriptorOf(out[0]), "retired on pop, then reused");
+    }
+
+    @Test
+    void flushGroupsBlocksOfSeveralSuperblocks() {
+        heap.fill(CLASS, BLOCKS, out, 0);
+        long[] second = new long[2 * BLOCKS];
+        heap.fill(CLASS, BLOCKS, second, 0);
+        assertNotEquals(heap.descriptorOf(out[0]), heap.descriptorOf(second[0]));
+        long[] mixed = {out[0], out[1], second[0], out[2], second[1]};
+        heap.flush(mixed, 0, mixed.length);
+        assertEquals(3, AnchorLayout.count(anchorOf(out[3])));
+        assertEquals(2, AnchorLayout.count(anchorOf(second[2])));
+        assertEquals(2, partialListIds().size());
+    }
+
+    @Test
+    void limitRefusesANewSuperblockWithoutChangingAnything() {
+        Heap tight = new Heap(OsMemory.INSTANCE, new MemoryLimit(SUPERBLOCK - 1), OffHeapLinkStore.INSTANCE, false);
+        assertEquals(0, tight.fill(CLASS, BLOCKS, out, 0));
+        assertEquals(0, tight.limit().reserved());
+        assertEquals(0, tight.registry().size());
+    }
+
+    @Test
+    void largeAllocationsMapAndUnmapAndCatchDoubleFree() {
+        long address = heap.allocateLarge(3 << 20, 1 << 21);
+        assertNotEquals(0, address);
+        assertEquals(0, address % (1 << 21));
+        Descriptor descriptor = heap.descriptorOf(address);
+        assertEquals(Descriptor.LARGE, descriptor.sizeClass());
+        assertEquals(3 << 20, heap.largeBytes());
+        heap.freeLarge(descriptor, address);
+        assertEquals(0, limit.reserved());
+        assertFalse(heap.descriptorOf(address) == descriptor);
+        assertThrows(IllegalStateException.class, () -> heap.freeLarge(descriptor, address));
+        assertEquals(0, heap.allocateLarge(Heap.MAX_LARGE_SIZE + 1, 4096));
+    }
+}
