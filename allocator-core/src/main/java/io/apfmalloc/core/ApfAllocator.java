@@ -35,7 +35,7 @@ public final class ApfAllocator {
     private ApfAllocator(Builder builder) {
         this.checked = builder.checked;
         this.heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(builder.maxMemory), OffHeapLinkStore.INSTANCE,
-            builder.checked);
+            builder.checked, builder.retainBytes);
         this.caches = new ThreadCaches(heap, new LrmallocPolicy(builder.maxBinBytes), builder.maxThreadCaches,
             builder.sharedCaches);
     }
@@ -165,11 +165,12 @@ public final class ApfAllocator {
 
     /**
      * Returns as much memory as can be returned now: the caller's cache, the caches of threads that ended, and the
-     * shared stripes are flushed, and every superblock that becomes empty goes back to the OS. Live threads' own
-     * caches are left to their owners ({@link #flushThreadCache}).
+     * shared stripes are flushed, and every wholly free superblock goes back to the OS, including those kept for
+     * reuse. Live threads' own caches are left to their owners ({@link #flushThreadCache}).
      */
     public void trim() {
         caches.trim();
+        heap.releaseRetainedSuperblocks();
     }
 
     /** Returns a snapshot of this allocator's memory figures. */
@@ -177,7 +178,7 @@ public final class ApfAllocator {
         long[] cached = new long[1];
         caches.forEachCache(cache -> cached[0] += cache.cachedBytes());
         return new AllocatorStats(heap.limit().reserved(), heap.limit().limit(), heap.liveSuperblocks(),
-            heap.largeBytes(), caches.ownCacheCount(), cached[0]);
+            heap.retainedBytes(), heap.largeBytes(), caches.ownCacheCount(), cached[0]);
     }
 
     /**
@@ -274,6 +275,7 @@ public final class ApfAllocator {
      *   <tr><td>{@link #sharedCaches}</td><td>{@code apfmalloc.sharedCaches}</td>
      *       <td>{@code 2 × processors}, 4 … 64</td></tr>
      *   <tr><td>{@link #maxBinBytes}</td><td>{@code apfmalloc.maxBinBytes}</td><td>1 MiB</td></tr>
+     *   <tr><td>{@link #retainBytes}</td><td>{@code apfmalloc.retainBytes}</td><td>8 MiB</td></tr>
      * </table>
      * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024).
      */
@@ -285,6 +287,7 @@ public final class ApfAllocator {
         private int sharedCaches = (int) longProperty("apfmalloc.sharedCaches",
             Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 4, 64));
         private long maxBinBytes = longProperty("apfmalloc.maxBinBytes", 1L << 20);
+        private long retainBytes = longProperty("apfmalloc.retainBytes", 8L << 20);
 
         private Builder() {
         }
@@ -338,6 +341,19 @@ public final class ApfAllocator {
                 throw new IllegalArgumentException("maxBinBytes: " + bytes + " (expected: > 0)");
             }
             this.maxBinBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how many bytes of wholly free superblocks stay mapped for reuse, so that a burst that frees and
+         * allocates again does not unmap and remap them ({@link ApfAllocator#trim} releases them). 0 returns every
+         * wholly free superblock to the OS at once.
+         */
+        public Builder retainBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("retainBytes: " + bytes + " (expected: >= 0)");
+            }
+            this.retainBytes = bytes;
             return this;
         }
 

@@ -105,7 +105,7 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
             }
             int blockCount = descriptor.blockCount();
             int count = AnchorLayout.count(anchor);
-            boolean countFitsState = state == AnchorLayout.FULL ? count == 0 : count > 0 && count < blockCount;
+            boolean countFitsState = state == AnchorLayout.FULL ? count == 0 : count > 0 && count <= blockCount;
             if (!countFitsState) {
                 problem("%s: count does not fit its state", descriptor);
             }

@@ -23,7 +23,7 @@ class SmokeTest {
         for (long p : live) {
             allocator.free(p);
         }
-        allocator.flushThreadCache();
+        allocator.trim();
         HeapAudit after = allocator.audit(new long[0]);
         assertTrue(after.isConsistent(), after.toString());
         assertEquals(0, allocator.stats().liveSuperblocks(), allocator.stats().toString());

@@ -46,9 +46,9 @@ public final class RawMalloc {
         System.out.printf("%,d malloc/free pairs of 64 B: %.1f ns per pair%n", pairs,
             (System.nanoTime() - start) / (double) pairs);
 
-        ApfMalloc.flushThreadCache();
+        ApfMalloc.allocator().trim();
         AllocatorStats stats = ApfMalloc.allocator().stats();
-        System.out.printf("held from the OS after flushing: %d bytes in %d superblocks%n",
+        System.out.printf("held from the OS after trim(): %d bytes in %d superblocks%n",
             stats.mappedBytes(), stats.liveSuperblocks());
     }
 }

@@ -13,6 +13,7 @@ import io.apfmalloc.core.internal.superblock.AnchorLayout;
 import io.apfmalloc.core.internal.superblock.Descriptor;
 import io.apfmalloc.core.internal.superblock.DescriptorRegistry;
 import io.apfmalloc.core.internal.superblock.LinkStore;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +34,8 @@ public final class Heap {
     private final MemoryLimit limit;
     private final LinkStore links;
     private final boolean checked;
+    private final long retainLimit;
+    private final AtomicLong retainedBytes = new AtomicLong();
     private final AtomicLong liveSuperblocks = new AtomicLong();
     private final AtomicLong largeBytes = new AtomicLong();
 
@@ -42,13 +45,15 @@ public final class Heap {
      * @param source  where memory comes from
      * @param limit   the limit every mapping is reserved against
      * @param links   how free-list links are read and written in the source's memory
-     * @param checked whether superblocks track which blocks are with users (double-free detection)
+     * @param checked     whether superblocks track which blocks are with users (double-free detection)
+     * @param retainLimit bytes of wholly free superblocks kept mapped for reuse instead of going back to the OS
      */
-    public Heap(MemorySource source, MemoryLimit limit, LinkStore links, boolean checked) {
+    public Heap(MemorySource source, MemoryLimit limit, LinkStore links, boolean checked, long retainLimit) {
         this.source = source;
         this.limit = limit;
         this.links = links;
         this.checked = checked;
+        this.retainLimit = retainLimit;
         StackLinks stackLinks = new StackLinks() {
             @Override
             public int next(int id) {
@@ -99,7 +104,11 @@ public final class Heap {
                 }
                 assert AnchorLayout.state(anchor) == PARTIAL : descriptor;
                 if (descriptor.casAnchor(anchor, AnchorLayout.pack(FULL, 0, 0))) {
-                    return takeChain(descriptor, AnchorLayout.avail(anchor), AnchorLayout.count(anchor), out, at);
+                    int count = AnchorLayout.count(anchor);
+                    if (count == descriptor.blockCount()) {
+                        retainedBytes.addAndGet(-SizeClasses.superblockSize(sizeClass));
+                    }
+                    return takeChain(descriptor, AnchorLayout.avail(anchor), count, out, at);
                 }
             }
         }
@@ -178,9 +187,10 @@ public final class Heap {
     /**
      * Links {@code blocks[from .. to)} (all of one superblock, all ours) into a chain and pushes it in front of the
      * superblock's free list. Linearizes at the anchor CAS; a push in front is ABA-safe. FULL to PARTIAL puts the
-     * superblock on its partial list; reaching every block makes it EMPTY and releases its memory; FULL straight to
-     * EMPTY means it is in no list, so it is retired here (lrmalloc leaks it). Class, base and count are read before
-     * the CAS: once EMPTY, a popper may recycle the descriptor at any moment.
+     * superblock on its partial list. Reaching every block either keeps the superblock PARTIAL with all blocks free,
+     * while the retention budget allows (so bursts do not map and unmap), or makes it EMPTY and releases its memory;
+     * FULL straight to EMPTY means it is in no list, so it is retired here (lrmalloc leaks it). Class, base and count
+     * are read before the CAS: once EMPTY, a popper may recycle the descriptor at any moment.
      */
     private void returnGroup(Descriptor descriptor, long[] blocks, int from, int to) {
         int sizeClass = descriptor.sizeClass();
@@ -197,6 +207,8 @@ public final class Heap {
         long tail = blocks[to - 1];
         int tailIndex = previous;
         int returned = to - from;
+        int superblockSize = SizeClasses.superblockSize(sizeClass);
+        boolean retained = false;
         while (true) {
             long anchor = descriptor.lvAnchor();
             int state = AnchorLayout.state(anchor);
@@ -206,10 +218,17 @@ public final class Heap {
                 links.writeLink(tail, AnchorLayout.avail(anchor) - (tailIndex + 1));
             }
             int newCount = count + returned;
-            int newState = newCount == blockCount ? EMPTY : PARTIAL;
+            boolean allFree = newCount == blockCount;
+            if (allFree && !retained) {
+                retained = tryRetain(superblockSize);
+            } else if (!allFree && retained) {
+                releaseRetention(superblockSize);
+                retained = false;
+            }
+            int newState = allFree && !retained ? EMPTY : PARTIAL;
             if (descriptor.casAnchor(anchor, AnchorLayout.pack(newState, head, newCount))) {
                 if (newState == EMPTY) {
-                    releaseSuperblock(base, SizeClasses.superblockSize(sizeClass));
+                    releaseSuperblock(base, superblockSize);
                     if (state == FULL) {
                         retire(descriptor);
                     }
@@ -217,6 +236,57 @@ public final class Heap {
                     partialLists[sizeClass].push(descriptor.id());
                 }
                 return;
+            }
+        }
+    }
+
+    private boolean tryRetain(int superblockSize) {
+        while (true) {
+            long current = retainedBytes.get();
+            if (current + superblockSize > retainLimit) {
+                return false;
+            }
+            if (retainedBytes.compareAndSet(current, current + superblockSize)) {
+                return true;
+            }
+        }
+    }
+
+    private void releaseRetention(int superblockSize) {
+        retainedBytes.addAndGet(-superblockSize);
+    }
+
+    /**
+     * Releases every wholly free superblock kept for reuse. Pops each partial list empty, retires EMPTY descriptors,
+     * turns wholly free ones EMPTY (nobody else can touch a popped superblock that has no block outside its free
+     * list) and pushes the rest back. Concurrent fills may map a new superblock meanwhile; that is all.
+     */
+    public void releaseRetainedSuperblocks() {
+        int[] held = new int[64];
+        for (int sizeClass = 0; sizeClass < partialLists.length; sizeClass++) {
+            int heldCount = 0;
+            for (int id = partialLists[sizeClass].pop(); id != StackHeadLayout.NONE;
+                 id = partialLists[sizeClass].pop()) {
+                Descriptor descriptor = registry.get(id);
+                long anchor = descriptor.lvAnchor();
+                int blockCount = descriptor.blockCount();
+                if (AnchorLayout.state(anchor) == EMPTY) {
+                    retire(descriptor);
+                } else if (AnchorLayout.count(anchor) == blockCount
+                    && descriptor.casAnchor(anchor, AnchorLayout.pack(EMPTY, 0, blockCount))) {
+                    int superblockSize = SizeClasses.superblockSize(sizeClass);
+                    releaseRetention(superblockSize);
+                    releaseSuperblock(descriptor.base(), superblockSize);
+                    retire(descriptor);
+                } else {
+                    if (heldCount == held.length) {
+                        held = Arrays.copyOf(held, 2 * heldCount);
+                    }
+                    held[heldCount++] = id;
+                }
+            }
+            for (int i = heldCount - 1; i >= 0; i--) {
+                partialLists[sizeClass].push(held[i]);
             }
         }
     }
@@ -326,6 +396,11 @@ public final class Heap {
     /** Returns the memory limit and the bytes mapped under it. */
     public MemoryLimit limit() {
         return limit;
+    }
+
+    /** Returns the bytes of wholly free superblocks kept mapped for reuse now. */
+    public long retainedBytes() {
+        return retainedBytes.get();
     }
 
     /** Returns the number of superblocks mapped now. */

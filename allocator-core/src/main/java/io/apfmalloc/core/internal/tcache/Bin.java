@@ -4,9 +4,10 @@ import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 
 /**
  * One size class's free blocks in one thread cache: a LIFO stack of block addresses, touched only by the cache's
- * owner, so malloc and free need no atomics. The array holds two superblocks' worth: a fill takes every free block of
- * the superblock it pops (up to one superblock), and there must be room above that for frees before a return, or a
- * malloc/free ping-pong at the boundary would map and unmap a superblock per call.
+ * owner, so malloc and free need no atomics. Its capacity, the hard bound, comes from the {@link CachePolicy}: at
+ * least two superblocks' worth, since a fill takes every free block of the superblock it pops (up to one superblock)
+ * and there must be room above that for frees before a return, or a malloc/free ping-pong at the boundary would map
+ * and unmap a superblock per call.
  */
 public final class Bin {
     final int sizeClass;
@@ -15,9 +16,10 @@ public final class Bin {
     /** A free that brings {@code count} to this asks the policy what to return; at most the capacity. */
     int returnThreshold;
 
-    Bin(int sizeClass) {
+    Bin(int sizeClass, int capacity) {
+        assert capacity >= 2 * SizeClasses.blocksPerSuperblock(sizeClass) : capacity;
         this.sizeClass = sizeClass;
-        this.blocks = new long[2 * SizeClasses.blocksPerSuperblock(sizeClass)];
+        this.blocks = new long[capacity];
     }
 
     /** Returns the size class this bin serves. */
@@ -30,7 +32,7 @@ public final class Bin {
         return count;
     }
 
-    /** Returns the most blocks the bin can hold: two superblocks' worth. */
+    /** Returns the most blocks the bin can hold. */
     public int capacity() {
         return blocks.length;
     }

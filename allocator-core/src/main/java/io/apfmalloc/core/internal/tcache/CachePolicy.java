@@ -6,6 +6,12 @@ package io.apfmalloc.core.internal.tcache;
  * worth per bin) stay in {@link ThreadCache}; a policy only chooses numbers. Called by the cache's owner only.
  */
 public interface CachePolicy {
+    /**
+     * Returns the hard bound of {@code sizeClass}'s bins, in blocks: at least two superblocks' worth, since a fill
+     * may bring a whole superblock into an empty bin.
+     */
+    int binCapacity(int sizeClass);
+
     /** Called once when a bin is created: sets its initial return threshold. */
     void initialize(Bin bin);
 

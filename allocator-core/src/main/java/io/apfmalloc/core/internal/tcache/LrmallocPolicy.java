@@ -8,16 +8,25 @@ import io.apfmalloc.core.internal.sizeclass.SizeClasses;
  * malloc/free pair at the boundary then empties and remaps a superblock every time.)
  */
 public final class LrmallocPolicy implements CachePolicy {
+    /** Bins of small classes hold at most this many blocks beyond two superblocks' worth (32 KiB of addresses). */
+    private static final int MAX_BYTE_SIZED_CAPACITY = 4096;
+
     private final long maxBinBytes;
 
     /**
      * Makes the policy.
      *
      * @param maxBinBytes bytes a bin may hold before a free returns half of them; a bin still holds at least two
-     *                    blocks, and at most two superblocks' worth
+     *                    blocks, and briefly a superblock's worth after a fill
      */
     public LrmallocPolicy(long maxBinBytes) {
         this.maxBinBytes = maxBinBytes;
+    }
+
+    @Override
+    public int binCapacity(int sizeClass) {
+        long byBytes = Math.min(MAX_BYTE_SIZED_CAPACITY, maxBinBytes / SizeClasses.blockSize(sizeClass));
+        return (int) Math.max(2L * SizeClasses.blocksPerSuperblock(sizeClass), byBytes);
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class ThreadCache {
     private Bin bin(int sizeClass) {
         Bin bin = bins[sizeClass];
         if (bin == null) {
-            bin = new Bin(sizeClass);
+            bin = new Bin(sizeClass, policy.binCapacity(sizeClass));
             policy.initialize(bin);
             bins[sizeClass] = bin;
         }

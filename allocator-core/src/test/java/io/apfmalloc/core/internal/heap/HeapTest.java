@@ -38,7 +38,7 @@ class HeapTest {
     @BeforeEach
     void newHeap() {
         limit = new MemoryLimit(64L << 20);
-        heap = new Heap(OsMemory.INSTANCE, limit, OffHeapLinkStore.INSTANCE, false);
+        heap = new Heap(OsMemory.INSTANCE, limit, OffHeapLinkStore.INSTANCE, false, 0);
     }
 
     private long anchorOf(long block) {
@@ -155,8 +155,37 @@ class HeapTest {
     }
 
     @Test
+    void whollyFreeSuperblocksAreRetainedWithinBudgetAndReleasedOnRequest() {
+        Heap retaining = new Heap(OsMemory.INSTANCE, limit, OffHeapLinkStore.INSTANCE, false, SUPERBLOCK);
+        long[] second = new long[2 * BLOCKS];
+        retaining.fill(CLASS, BLOCKS, out, 0);
+        retaining.fill(CLASS, BLOCKS, second, 0);
+        retaining.flush(out, 0, BLOCKS);
+        long anchor = retaining.descriptorOf(out[0]).lvAnchor();
+        assertEquals(PARTIAL, AnchorLayout.state(anchor), "kept, all blocks free");
+        assertEquals(BLOCKS, AnchorLayout.count(anchor));
+        assertEquals(SUPERBLOCK, retaining.retainedBytes());
+        retaining.flush(second, 0, BLOCKS);
+        assertNull(retaining.descriptorOf(second[0]), "over budget: released");
+        assertEquals(SUPERBLOCK, limit.reserved());
+
+        long[] again = new long[2 * BLOCKS];
+        assertEquals(BLOCKS, retaining.fill(CLASS, 1, again, 0), "the retained superblock is reused whole");
+        assertEquals(0, retaining.retainedBytes());
+        assertEquals(SUPERBLOCK, limit.reserved());
+        retaining.flush(again, 0, BLOCKS);
+        assertEquals(SUPERBLOCK, retaining.retainedBytes());
+
+        retaining.releaseRetainedSuperblocks();
+        assertEquals(0, retaining.retainedBytes());
+        assertEquals(0, limit.reserved());
+        assertEquals(0, retaining.liveSuperblocks());
+    }
+
+    @Test
     void limitRefusesANewSuperblockWithoutChangingAnything() {
-        Heap tight = new Heap(OsMemory.INSTANCE, new MemoryLimit(SUPERBLOCK - 1), OffHeapLinkStore.INSTANCE, false);
+        Heap tight = new Heap(OsMemory.INSTANCE, new MemoryLimit(SUPERBLOCK - 1), OffHeapLinkStore.INSTANCE, false,
+            0);
         assertEquals(0, tight.fill(CLASS, BLOCKS, out, 0));
         assertEquals(0, tight.limit().reserved());
         assertEquals(0, tight.registry().size());

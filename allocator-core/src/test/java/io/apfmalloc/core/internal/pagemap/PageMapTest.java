@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class PageMapTest {
     private static Descriptor someDescriptor() {
-        Heap heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(1 << 24), OffHeapLinkStore.INSTANCE, false);
+        Heap heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(1 << 24), OffHeapLinkStore.INSTANCE, false, 0);
         long address = heap.allocateLarge(4096, 4096);
         return heap.descriptorOf(address);
     }

@@ -19,7 +19,7 @@ class ThreadCacheTest {
 
     @BeforeEach
     void newHeap() {
-        heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false);
+        heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false, 0);
     }
 
     @Test
