@@ -8,16 +8,22 @@ import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 import io.apfmalloc.core.internal.superblock.Descriptor;
 import io.apfmalloc.core.internal.superblock.OffHeapLinkStore;
+import io.apfmalloc.core.internal.tcache.ApfPolicy;
+import io.apfmalloc.core.internal.tcache.Bin;
+import io.apfmalloc.core.internal.tcache.CachePolicy;
 import io.apfmalloc.core.internal.tcache.LrmallocPolicy;
 import io.apfmalloc.core.internal.tcache.ThreadCache;
 import io.apfmalloc.core.internal.tcache.ThreadCaches;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A lock-free off-heap allocator (lrmalloc: size classes, superblocks with a CAS-ed anchor, lock-free partial lists,
- * thread caches) over memory mapped from the OS. {@link ApfMalloc} is the static API over one shared instance;
- * make further instances with {@link #builder()} to get separate limits or checked mode.
+ * thread caches sized by APF tuning) over memory mapped from the OS. {@link ApfMalloc} is the static API over one
+ * shared instance; make further instances with {@link #builder()} to get separate limits, policies or checked mode.
  *
  * <p>Every method may be called from any thread. Platform threads allocate from a cache of their own (no atomics on
  * the common path); virtual threads share a few striped caches.
@@ -31,13 +37,19 @@ public final class ApfAllocator {
     private final Heap heap;
     private final ThreadCaches caches;
     private final boolean checked;
+    private final TuningPolicy tuningPolicy;
 
     private ApfAllocator(Builder builder) {
         this.checked = builder.checked;
+        this.tuningPolicy = builder.tuningPolicy;
         this.heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(builder.maxMemory), OffHeapLinkStore.INSTANCE,
             builder.checked, builder.retainBytes);
-        this.caches = new ThreadCaches(heap, new LrmallocPolicy(builder.maxBinBytes), builder.maxThreadCaches,
-            builder.sharedCaches);
+        CachePolicy policy = switch (builder.tuningPolicy) {
+            case APF -> new ApfPolicy(builder.apfTarget, builder.apfBurstLength, builder.apfHibernationLength,
+                builder.maxBinBytes);
+            case LRMALLOC -> new LrmallocPolicy(builder.maxBinBytes);
+        };
+        this.caches = new ThreadCaches(heap, policy, builder.maxThreadCaches, builder.sharedCaches);
     }
 
     /** Returns a builder whose defaults come from the {@code apfmalloc.*} system properties (see {@link Builder}). */
@@ -55,7 +67,20 @@ public final class ApfAllocator {
     public long malloc(long size) {
         checkSize(size);
         int sizeClass = SizeClasses.classOf(size);
-        return sizeClass >= 0 ? allocateBlock(sizeClass) : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
+        return sizeClass >= 0 ? allocateBlock(sizeClass, true) : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
+    }
+
+    /**
+     * Like {@link #malloc}, but unseen by the APF tuner (the seed's "independent collections"): for metadata of the
+     * allocator's users that should not shape their thread caches. Free it with {@link #freeUntracked}.
+     *
+     * @return the address, or 0 if the memory limit or the OS refuses
+     * @throws IllegalArgumentException if {@code size < 0}
+     */
+    public long mallocUntracked(long size) {
+        checkSize(size);
+        int sizeClass = SizeClasses.classOf(size);
+        return sizeClass >= 0 ? allocateBlock(sizeClass, false) : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
     }
 
     /**
@@ -77,7 +102,7 @@ public final class ApfAllocator {
             ? SizeClasses.alignedClassOf(size, alignment)
             : -1;
         return sizeClass >= 0
-            ? allocateBlock(sizeClass)
+            ? allocateBlock(sizeClass, true)
             : heap.allocateLarge(size, Math.max(alignment, OsMemory.PAGE_SIZE));
     }
 
@@ -119,6 +144,20 @@ public final class ApfAllocator {
      * @throws IllegalStateException    on a double free of a large allocation, or of any block in checked mode
      */
     public void free(long address) {
+        free(address, true);
+    }
+
+    /**
+     * Frees an allocation made by {@link #mallocUntracked}, unseen by the APF tuner; otherwise as {@link #free}.
+     *
+     * @throws IllegalArgumentException if {@code address} is not an allocation of this allocator
+     * @throws IllegalStateException    on a detected double free
+     */
+    public void freeUntracked(long address) {
+        free(address, false);
+    }
+
+    private void free(long address, boolean tracked) {
         if (address == 0) {
             return;
         }
@@ -133,14 +172,22 @@ public final class ApfAllocator {
         }
         ThreadCache cache = caches.ownCache();
         if (cache != null) {
-            cache.free(sizeClass, address);
+            freeToCache(cache, sizeClass, address, tracked);
             return;
         }
         ThreadCache stripe = caches.lockStripe();
         try {
-            stripe.free(sizeClass, address);
+            freeToCache(stripe, sizeClass, address, tracked);
         } finally {
             stripe.unlock();
+        }
+    }
+
+    private static void freeToCache(ThreadCache cache, int sizeClass, long address, boolean tracked) {
+        if (tracked) {
+            cache.free(sizeClass, address);
+        } else {
+            cache.freeUntracked(sizeClass, address);
         }
     }
 
@@ -182,6 +229,32 @@ public final class ApfAllocator {
     }
 
     /**
+     * Returns every thread cache's bins: what the tuner decided (fetch sizes, achieved allocations per fetch, return
+     * thresholds) and what each cache holds. Own caches first, then the shared stripes. Figures are read without
+     * stopping their owners: a moment's estimate.
+     */
+    public List<ThreadCacheStats> cacheStats() {
+        List<ThreadCacheStats> all = new ArrayList<>();
+        caches.forEachCache(cache -> {
+            List<BinStats> bins = new ArrayList<>();
+            for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++) {
+                Bin bin = cache.binOrNull(sizeClass);
+                if (bin != null) {
+                    bins.add(new BinStats(SizeClasses.blockSize(sizeClass), bin.count(), bin.returnThreshold(),
+                        bin.capacity(), bin.allocations(), bin.fetches(), bin.blocksFetched(), bin.blocksReturned()));
+                }
+            }
+            all.add(new ThreadCacheStats(cache.owner(), List.copyOf(bins)));
+        });
+        return all;
+    }
+
+    /** Returns the policy that sizes this allocator's thread caches. */
+    public TuningPolicy tuningPolicy() {
+        return tuningPolicy;
+    }
+
+    /**
      * Checks that every block is in exactly one place: with a user (listed in {@code liveAllocations}), in a
      * thread cache, or on its superblock's free list. Call only while no thread allocates or frees.
      *
@@ -203,11 +276,11 @@ public final class ApfAllocator {
         return checked;
     }
 
-    private long allocateBlock(int sizeClass) {
-        long block = allocateFromCache(sizeClass);
+    private long allocateBlock(int sizeClass, boolean tracked) {
+        long block = allocateFromCache(sizeClass, tracked);
         if (block == 0) {
             caches.reclaimDeadThreadCaches();
-            block = allocateFromCache(sizeClass);
+            block = allocateFromCache(sizeClass, tracked);
         }
         if (checked && block != 0) {
             Descriptor owner = heap.descriptorOf(block);
@@ -219,14 +292,14 @@ public final class ApfAllocator {
         return block;
     }
 
-    private long allocateFromCache(int sizeClass) {
+    private long allocateFromCache(int sizeClass, boolean tracked) {
         ThreadCache cache = caches.ownCache();
         if (cache != null) {
-            return cache.allocate(sizeClass);
+            return tracked ? cache.allocate(sizeClass) : cache.allocateUntracked(sizeClass);
         }
         ThreadCache stripe = caches.lockStripe();
         try {
-            return stripe.allocate(sizeClass);
+            return tracked ? stripe.allocate(sizeClass) : stripe.allocateUntracked(sizeClass);
         } finally {
             stripe.unlock();
         }
@@ -276,6 +349,10 @@ public final class ApfAllocator {
      *       <td>{@code 2 × processors}, 4 … 64</td></tr>
      *   <tr><td>{@link #maxBinBytes}</td><td>{@code apfmalloc.maxBinBytes}</td><td>1 MiB</td></tr>
      *   <tr><td>{@link #retainBytes}</td><td>{@code apfmalloc.retainBytes}</td><td>8 MiB</td></tr>
+     *   <tr><td>{@link #tuningPolicy}</td><td>{@code apfmalloc.policy}</td><td>{@code apf}</td></tr>
+     *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1000</td></tr>
+     *   <tr><td>{@link #apfBurstLength}</td><td>{@code apfmalloc.apf.burst}</td><td>256</td></tr>
+     *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td><td>4096</td></tr>
      * </table>
      * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024).
      */
@@ -288,6 +365,11 @@ public final class ApfAllocator {
             Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 4, 64));
         private long maxBinBytes = longProperty("apfmalloc.maxBinBytes", 1L << 20);
         private long retainBytes = longProperty("apfmalloc.retainBytes", 8L << 20);
+        private TuningPolicy tuningPolicy = TuningPolicy.valueOf(
+            System.getProperty("apfmalloc.policy", "apf").trim().toUpperCase(Locale.ROOT));
+        private long apfTarget = longProperty("apfmalloc.apf.target", 1000);
+        private int apfBurstLength = (int) longProperty("apfmalloc.apf.burst", 256);
+        private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 4096);
 
         private Builder() {
         }
@@ -354,6 +436,49 @@ public final class ApfAllocator {
                 throw new IllegalArgumentException("retainBytes: " + bytes + " (expected: >= 0)");
             }
             this.retainBytes = bytes;
+            return this;
+        }
+
+        /** Chooses how thread caches size themselves: {@link TuningPolicy#APF} (default) or lrmalloc's rule. */
+        public Builder tuningPolicy(TuningPolicy policy) {
+            this.tuningPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets APF's target {@code T}: allocations per fetch to aim for. 1000 by default: a fetch of 1,000 blocks
+         * fits the bins of every class up to 512 B (whose hard bound is 8,192 blocks or 1 MiB), and the original's
+         * 2,500 made bins of 64 KiB blocks hoard; larger classes are held to the byte budget anyway.
+         */
+        public Builder apfTarget(long allocations) {
+            if (allocations < 1) {
+                throw new IllegalArgumentException("apfTarget: " + allocations + " (expected: >= 1)");
+            }
+            this.apfTarget = allocations;
+            return this;
+        }
+
+        /**
+         * Sets APF's burst length {@code B}: allocations sampled per burst (256 by default; the reuse curve is
+         * extrapolated linearly past it, so longer bursts buy little and cost a larger trace).
+         */
+        public Builder apfBurstLength(int allocations) {
+            if (allocations < 2) {
+                throw new IllegalArgumentException("apfBurstLength: " + allocations + " (expected: >= 2)");
+            }
+            this.apfBurstLength = allocations;
+            return this;
+        }
+
+        /**
+         * Sets APF's hibernation {@code H}: allocations between bursts (4096 by default: sampling costs a call per
+         * allocation, so it runs about 6% of the time).
+         */
+        public Builder apfHibernationLength(int allocations) {
+            if (allocations < 0) {
+                throw new IllegalArgumentException("apfHibernationLength: " + allocations + " (expected: >= 0)");
+            }
+            this.apfHibernationLength = allocations;
             return this;
         }
 

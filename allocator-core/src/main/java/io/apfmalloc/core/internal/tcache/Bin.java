@@ -4,22 +4,48 @@ import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 
 /**
  * One size class's free blocks in one thread cache: a LIFO stack of block addresses, touched only by the cache's
- * owner, so malloc and free need no atomics. Its capacity, the hard bound, comes from the {@link CachePolicy}: at
- * least two superblocks' worth, since a fill takes every free block of the superblock it pops (up to one superblock)
- * and there must be room above that for frees before a return, or a malloc/free ping-pong at the boundary would map
- * and unmap a superblock per call.
+ * owner, so malloc and free need no atomics. Its capacity is the hard bound ({@link #capacityFor}): at least two
+ * superblocks' worth, since a fill takes every free block of the superblock it pops (up to one superblock) and there
+ * must be room above that for frees before a return, or a malloc/free ping-pong at the boundary would map and unmap a
+ * superblock per call.
+ *
+ * <p>The bin also carries what its {@link CachePolicy} needs on the fast path: an allocation clock with the next
+ * clock value at which the policy wants to hear about it, whether frees are being traced, and the return threshold.
  */
 public final class Bin {
+    /** Bins of classes whose byte budget allows more hold at most this many blocks (64 KiB of addresses). */
+    private static final int MAX_BYTE_SIZED_CAPACITY = 8192;
+
     final int sizeClass;
     final long[] blocks;
     int count;
-    /** A free that brings {@code count} to this asks the policy what to return; at most the capacity. */
+    /** A free that brings {@code count} to this asks the policy what to return; within {@code [2, capacity]}. */
     int returnThreshold;
+    /** Tracked allocations served by this bin: the tuner's clock. */
+    long allocations;
+    /** When {@link #allocations} reaches this, the policy hears about the allocation. */
+    long nextEvent = Long.MAX_VALUE;
+    /** Whether frees are recorded for the tuner (during a sampled burst). */
+    boolean tracingFrees;
+    /** The APF tuner of this bin, or {@code null} under a policy without one. */
+    ApfTuner tuner;
+    long fetches;
+    long blocksFetched;
+    long blocksReturned;
 
     Bin(int sizeClass, int capacity) {
         assert capacity >= 2 * SizeClasses.blocksPerSuperblock(sizeClass) : capacity;
         this.sizeClass = sizeClass;
         this.blocks = new long[capacity];
+    }
+
+    /**
+     * Returns the hard bound for bins of {@code sizeClass}: {@code maxBinBytes} worth of blocks, at least two
+     * superblocks' worth, and for small classes at most {@link #MAX_BYTE_SIZED_CAPACITY} blocks beyond that.
+     */
+    static int capacityFor(int sizeClass, long maxBinBytes) {
+        long byBytes = Math.min(MAX_BYTE_SIZED_CAPACITY, maxBinBytes / SizeClasses.blockSize(sizeClass));
+        return (int) Math.max(2L * SizeClasses.blocksPerSuperblock(sizeClass), byBytes);
     }
 
     /** Returns the size class this bin serves. */
@@ -45,5 +71,25 @@ public final class Bin {
     /** Sets the count at which a free makes the bin return blocks, clamped to {@code [2, capacity]}. */
     public void setReturnThreshold(int threshold) {
         returnThreshold = Math.clamp(threshold, 2, blocks.length);
+    }
+
+    /** Returns the tracked allocations this bin served. */
+    public long allocations() {
+        return allocations;
+    }
+
+    /** Returns how many times the bin fetched from the heap. */
+    public long fetches() {
+        return fetches;
+    }
+
+    /** Returns how many blocks the bin fetched from the heap in all. */
+    public long blocksFetched() {
+        return blocksFetched;
+    }
+
+    /** Returns how many blocks the bin returned to the heap in all. */
+    public long blocksReturned() {
+        return blocksReturned;
     }
 }

@@ -8,9 +8,6 @@ import io.apfmalloc.core.internal.sizeclass.SizeClasses;
  * malloc/free pair at the boundary then empties and remaps a superblock every time.)
  */
 public final class LrmallocPolicy implements CachePolicy {
-    /** Bins of small classes hold at most this many blocks beyond two superblocks' worth (32 KiB of addresses). */
-    private static final int MAX_BYTE_SIZED_CAPACITY = 4096;
-
     private final long maxBinBytes;
 
     /**
@@ -25,12 +22,11 @@ public final class LrmallocPolicy implements CachePolicy {
 
     @Override
     public int binCapacity(int sizeClass) {
-        long byBytes = Math.min(MAX_BYTE_SIZED_CAPACITY, maxBinBytes / SizeClasses.blockSize(sizeClass));
-        return (int) Math.max(2L * SizeClasses.blocksPerSuperblock(sizeClass), byBytes);
+        return Bin.capacityFor(sizeClass, maxBinBytes);
     }
 
     @Override
-    public void initialize(Bin bin) {
+    public void initialize(Bin bin, ThreadCache cache) {
         bin.setReturnThreshold((int) Math.min(Integer.MAX_VALUE,
             maxBinBytes / SizeClasses.blockSize(bin.sizeClass())));
     }
@@ -43,5 +39,10 @@ public final class LrmallocPolicy implements CachePolicy {
     @Override
     public int blocksToReturn(Bin bin) {
         return bin.count() - bin.returnThreshold() / 2;
+    }
+
+    @Override
+    public void onAllocationEvent(Bin bin, long block) {
+        bin.nextEvent = Long.MAX_VALUE;
     }
 }

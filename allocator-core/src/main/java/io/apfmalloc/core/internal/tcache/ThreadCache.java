@@ -24,42 +24,112 @@ public final class ThreadCache {
 
     private final Heap heap;
     private final CachePolicy policy;
+    private final String owner;
     private final Bin[] bins = new Bin[SizeClasses.COUNT];
+    private IntervalExtractor intervalExtractor;
     /** Shared stripes only: 1 while a thread uses the stripe. */
     private int locked;
 
-    /** Makes an empty cache over {@code heap}, sized by {@code policy}. */
-    public ThreadCache(Heap heap, CachePolicy policy) {
+    /** Makes an empty cache over {@code heap}, sized by {@code policy}, named for metrics by {@code owner}. */
+    public ThreadCache(Heap heap, CachePolicy policy, String owner) {
         this.heap = heap;
         this.policy = policy;
+        this.owner = owner;
+    }
+
+    /** Returns the name of the thread (or stripe) this cache belongs to. */
+    public String owner() {
+        return owner;
     }
 
     /**
-     * Returns a free block of class {@code sizeClass}, filling the bin from the heap if it is empty.
+     * Returns a free block of class {@code sizeClass}, filling the bin from the heap if it is empty. The allocation
+     * advances the bin's tuner clock.
      *
      * @return the block's address, or 0 if the heap could not provide memory
      */
     public long allocate(int sizeClass) {
         Bin bin = bins[sizeClass];
-        if (bin != null && bin.count > 0) {
-            return bin.blocks[--bin.count];
+        if (bin == null || bin.count == 0) {
+            bin = refill(sizeClass);
+            if (bin == null) {
+                return 0;
+            }
         }
-        return refillAndAllocate(sizeClass);
+        long block = bin.blocks[--bin.count];
+        if (++bin.allocations >= bin.nextEvent) {
+            policy.onAllocationEvent(bin, block);
+        }
+        return block;
     }
 
-    private long refillAndAllocate(int sizeClass) {
+    /**
+     * Returns a free block of class {@code sizeClass} without telling the tuner: for metadata that should not shape
+     * the program's caches (the seed's "independent collections"). An empty bin fills by the policy's numbers but
+     * the fetch is not counted as the tuner's.
+     *
+     * @return the block's address, or 0 if the heap could not provide memory
+     */
+    public long allocateUntracked(int sizeClass) {
+        Bin bin = bins[sizeClass];
+        if (bin == null || bin.count == 0) {
+            bin = bin(sizeClass);
+            if (fillBin(bin, 1) == 0) {
+                return 0;
+            }
+        }
+        return bin.blocks[--bin.count];
+    }
+
+    /** Fills the empty bin of {@code sizeClass} as its policy asks; returns it, or null if no memory came. */
+    private Bin refill(int sizeClass) {
         Bin bin = bin(sizeClass);
-        int fetched = heap.fill(sizeClass, Math.max(1, policy.blocksToFetch(bin)), bin.blocks, 0);
+        int wanted = Math.max(1, policy.blocksToFetch(bin));
+        int fetched = fillBin(bin, wanted);
         if (fetched == 0) {
-            return 0;
+            return null;
         }
-        bin.count = fetched - 1;
-        return bin.blocks[fetched - 1];
+        bin.fetches++;
+        bin.blocksFetched += fetched;
+        return bin;
     }
 
-    /** Takes back the free block {@code block} of class {@code sizeClass}, returning surplus blocks to the heap. */
+    /**
+     * Fills the empty {@code bin} with about {@code wanted} blocks: one heap fill yields at most a superblock's
+     * worth, so it takes several while there is room for another whole superblock.
+     */
+    private int fillBin(Bin bin, int wanted) {
+        int room = bin.blocks.length - SizeClasses.blocksPerSuperblock(bin.sizeClass);
+        int fetched = 0;
+        do {
+            int got = heap.fill(bin.sizeClass, wanted - fetched, bin.blocks, fetched);
+            if (got == 0) {
+                break;
+            }
+            fetched += got;
+        } while (fetched < wanted && fetched <= room);
+        bin.count = fetched;
+        return fetched;
+    }
+
+    /**
+     * Takes back the free block {@code block} of class {@code sizeClass}, returning surplus blocks to the heap.
+     * During a sampled burst the free is traced for the tuner.
+     */
     public void free(int sizeClass, long block) {
         Bin bin = bin(sizeClass);
+        if (bin.tracingFrees) {
+            bin.tuner.recordFree(block);
+        }
+        push(bin, block);
+    }
+
+    /** Takes back a block from {@link #allocateUntracked}, without telling the tuner. */
+    public void freeUntracked(int sizeClass, long block) {
+        push(bin(sizeClass), block);
+    }
+
+    private void push(Bin bin, long block) {
         bin.blocks[bin.count++] = block;
         if (bin.count >= bin.returnThreshold) {
             returnSurplus(bin);
@@ -74,6 +144,7 @@ public final class ThreadCache {
             heap.flush(bin.blocks, 0, returned);
             System.arraycopy(bin.blocks, returned, bin.blocks, 0, bin.count - returned);
             bin.count -= returned;
+            bin.blocksReturned += returned;
         }
     }
 
@@ -81,10 +152,18 @@ public final class ThreadCache {
         Bin bin = bins[sizeClass];
         if (bin == null) {
             bin = new Bin(sizeClass, policy.binCapacity(sizeClass));
-            policy.initialize(bin);
+            policy.initialize(bin, this);
             bins[sizeClass] = bin;
         }
         return bin;
+    }
+
+    /** Returns this cache's interval extractor for APF tuners, made on first use; shared by its bins. */
+    IntervalExtractor intervalExtractor(int maxTraceLength) {
+        if (intervalExtractor == null) {
+            intervalExtractor = new IntervalExtractor(maxTraceLength);
+        }
+        return intervalExtractor;
     }
 
     /** Returns every cached block to the heap. Owner (or lock holder) only, or after the owner died. */
@@ -92,6 +171,7 @@ public final class ThreadCache {
         for (Bin bin : bins) {
             if (bin != null && bin.count > 0) {
                 heap.flush(bin.blocks, 0, bin.count);
+                bin.blocksReturned += bin.count;
                 bin.count = 0;
             }
         }

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 public final class ThreadCaches {
     private static final Cleaner CLEANER = Cleaner.create();
     /** Marks, in the thread-local slot, a platform thread that uses the shared stripes. */
-    private static final ThreadCache USES_STRIPES = new ThreadCache(null, null);
+    private static final ThreadCache USES_STRIPES = new ThreadCache(null, null, "uses-stripes");
     private static final int SPINS_BEFORE_YIELD = 64;
 
     private final Heap heap;
@@ -49,7 +49,7 @@ public final class ThreadCaches {
         this.maxOwnCaches = maxOwnCaches;
         this.stripes = new ThreadCache[stripeCount];
         for (int i = 0; i < stripeCount; i++) {
-            stripes[i] = new ThreadCache(heap, policy);
+            stripes[i] = new ThreadCache(heap, policy, "shared-" + i);
         }
     }
 
@@ -77,7 +77,7 @@ public final class ThreadCaches {
             if (owned.size() >= maxOwnCaches) {
                 return null;
             }
-            ThreadCache cache = new ThreadCache(heap, policy);
+            ThreadCache cache = new ThreadCache(heap, policy, thread.getName());
             OwnedCache entry = new OwnedCache(cache, new WeakReference<>(thread));
             owned.add(entry);
             CLEANER.register(thread, () -> reclaim(entry));

@@ -25,7 +25,7 @@ class ThreadCacheTest {
     @Test
     void binsStayWithinTheirBlockAndByteBounds() {
         long maxBinBytes = 64 << 10;
-        ThreadCache cache = new ThreadCache(heap, new LrmallocPolicy(maxBinBytes));
+        ThreadCache cache = new ThreadCache(heap, new LrmallocPolicy(maxBinBytes), "test");
         for (int sizeClass : new int[] {0, 10, 30, SizeClasses.COUNT - 1}) {
             List<Long> blocks = new ArrayList<>();
             for (int i = 0; i < 3 * SizeClasses.blocksPerSuperblock(sizeClass) + 5; i++) {
@@ -46,7 +46,7 @@ class ThreadCacheTest {
 
     @Test
     void pingPongAtTheBoundaryDoesNotRemapSuperblocks() {
-        ThreadCache cache = new ThreadCache(heap, new LrmallocPolicy(1 << 20));
+        ThreadCache cache = new ThreadCache(heap, new LrmallocPolicy(1 << 20), "test");
         int sizeClass = SizeClasses.classOf(64);
         long first = cache.allocate(sizeClass);
         long mapped = heap.limit().reserved();
@@ -63,7 +63,7 @@ class ThreadCacheTest {
 
     @Test
     void stripesLockExclusively() {
-        ThreadCache stripe = new ThreadCache(heap, new LrmallocPolicy(1 << 20));
+        ThreadCache stripe = new ThreadCache(heap, new LrmallocPolicy(1 << 20), "test");
         assertTrue(stripe.tryLock());
         assertTrue(!stripe.tryLock());
         stripe.unlock();
