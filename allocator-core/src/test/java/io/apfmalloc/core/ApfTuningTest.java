@@ -43,6 +43,23 @@ class ApfTuningTest {
     }
 
     @Test
+    void untrackedAllocationsLeaveTheTunerClockAlone() {
+        ApfAllocator allocator = apf();
+        allocator.free(allocator.malloc(SIZE));
+        long[] blocks = new long[5000];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = allocator.mallocUntracked(SIZE);
+        }
+        for (long block : blocks) {
+            allocator.freeUntracked(block);
+        }
+        BinStats bin = myBin(allocator);
+        assertEquals(1, bin.allocations(), "only the tracked allocation advanced the clock");
+        assertEquals(1, bin.fetches(), "untracked refills are not the tuner's fetches");
+        assertTrue(allocator.audit(new long[0]).isConsistent());
+    }
+
+    @Test
     void aPingPongThreadSettlesAtASmallBin() {
         ApfAllocator allocator = apf();
         for (int i = 0; i < 100_000; i++) {
