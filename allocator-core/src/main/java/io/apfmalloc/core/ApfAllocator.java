@@ -65,9 +65,7 @@ public final class ApfAllocator {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public long malloc(long size) {
-        checkSize(size);
-        int sizeClass = SizeClasses.classOf(size);
-        return sizeClass >= 0 ? allocateBlock(sizeClass, true) : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
+        return allocate(null, size, true);
     }
 
     /**
@@ -78,9 +76,16 @@ public final class ApfAllocator {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public long mallocUntracked(long size) {
+        return allocate(null, size, false);
+    }
+
+    /** Allocates from {@code explicit}, or from the calling thread's cache or a stripe when it is null. */
+    long allocate(ThreadCache explicit, long size, boolean tracked) {
         checkSize(size);
         int sizeClass = SizeClasses.classOf(size);
-        return sizeClass >= 0 ? allocateBlock(sizeClass, false) : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
+        return sizeClass >= 0
+            ? allocateBlock(explicit, sizeClass, tracked)
+            : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
     }
 
     /**
@@ -102,7 +107,7 @@ public final class ApfAllocator {
             ? SizeClasses.alignedClassOf(size, alignment)
             : -1;
         return sizeClass >= 0
-            ? allocateBlock(sizeClass, true)
+            ? allocateBlock(null, sizeClass, true)
             : heap.allocateLarge(size, Math.max(alignment, OsMemory.PAGE_SIZE));
     }
 
@@ -144,7 +149,7 @@ public final class ApfAllocator {
      * @throws IllegalStateException    on a double free of a large allocation, or of any block in checked mode
      */
     public void free(long address) {
-        free(address, true);
+        free(null, address, true);
     }
 
     /**
@@ -154,10 +159,11 @@ public final class ApfAllocator {
      * @throws IllegalStateException    on a detected double free
      */
     public void freeUntracked(long address) {
-        free(address, false);
+        free(null, address, false);
     }
 
-    private void free(long address, boolean tracked) {
+    /** Frees to {@code explicit}, or to the calling thread's cache or a stripe when it is null. */
+    void free(ThreadCache explicit, long address, boolean tracked) {
         if (address == 0) {
             return;
         }
@@ -170,7 +176,7 @@ public final class ApfAllocator {
         if (checked && !owner.markFreed(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
             throw new IllegalStateException("double free of 0x" + Long.toHexString(address));
         }
-        ThreadCache cache = caches.ownCache();
+        ThreadCache cache = explicit != null ? explicit : caches.ownCache();
         if (cache != null) {
             freeToCache(cache, sizeClass, address, tracked);
             return;
@@ -229,6 +235,22 @@ public final class ApfAllocator {
     }
 
     /**
+     * Makes a thread cache that its user binds to one thread, for frameworks that manage their own threads: a Netty
+     * event loop keeps one in a {@code FastThreadLocal} and closes it when the loop ends. Combine with
+     * {@link Builder#maxThreadCaches maxThreadCaches(0)} so that other threads share the striped caches.
+     *
+     * @param owner a name for metrics, usually the thread's
+     */
+    public ApfThreadCache newThreadCache(String owner) {
+        return new ApfThreadCache(this, caches.registerExplicit(owner));
+    }
+
+    /** Flushes and forgets an explicit cache; called by {@link ApfThreadCache#close}. */
+    void closeThreadCache(ThreadCache cache) {
+        caches.unregisterExplicit(cache);
+    }
+
+    /**
      * Returns every thread cache's bins: what the tuner decided (fetch sizes, achieved allocations per fetch, return
      * thresholds) and what each cache holds. Own caches first, then the shared stripes. Figures are read without
      * stopping their owners: a moment's estimate.
@@ -276,11 +298,11 @@ public final class ApfAllocator {
         return checked;
     }
 
-    private long allocateBlock(int sizeClass, boolean tracked) {
-        long block = allocateFromCache(sizeClass, tracked);
+    private long allocateBlock(ThreadCache explicit, int sizeClass, boolean tracked) {
+        long block = allocateFromCache(explicit, sizeClass, tracked);
         if (block == 0) {
             caches.reclaimDeadThreadCaches();
-            block = allocateFromCache(sizeClass, tracked);
+            block = allocateFromCache(explicit, sizeClass, tracked);
         }
         if (checked && block != 0) {
             Descriptor owner = heap.descriptorOf(block);
@@ -292,8 +314,8 @@ public final class ApfAllocator {
         return block;
     }
 
-    private long allocateFromCache(int sizeClass, boolean tracked) {
-        ThreadCache cache = caches.ownCache();
+    private long allocateFromCache(ThreadCache explicit, int sizeClass, boolean tracked) {
+        ThreadCache cache = explicit != null ? explicit : caches.ownCache();
         if (cache != null) {
             return tracked ? cache.allocate(sizeClass) : cache.allocateUntracked(sizeClass);
         }

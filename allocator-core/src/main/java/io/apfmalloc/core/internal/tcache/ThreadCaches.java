@@ -27,6 +27,8 @@ public final class ThreadCaches {
     private final ThreadCache[] stripes;
     /** Caches of platform threads, live or dead but not yet flushed. Guarded by {@code this}. */
     private final List<OwnedCache> owned = new ArrayList<>();
+    /** Caches their users bind to threads themselves. Guarded by {@code this}. */
+    private final List<ThreadCache> explicit = new ArrayList<>();
 
     private record OwnedCache(ThreadCache cache, WeakReference<Thread> owner) {
         boolean ownerDead() {
@@ -107,6 +109,21 @@ public final class ThreadCaches {
         }
     }
 
+    /** Makes and registers a cache that its user binds to one thread and unregisters when done. */
+    public synchronized ThreadCache registerExplicit(String owner) {
+        ThreadCache cache = new ThreadCache(heap, policy, owner);
+        explicit.add(cache);
+        return cache;
+    }
+
+    /** Flushes {@code cache} and forgets it. Its user's thread only, or after that thread is done with it. */
+    public void unregisterExplicit(ThreadCache cache) {
+        cache.flushAll();
+        synchronized (this) {
+            explicit.remove(cache);
+        }
+    }
+
     /** Flushes the calling thread's own cache, if it has one. */
     public void flushOwnCache() {
         ThreadCache cache = ownCache.get();
@@ -155,9 +172,12 @@ public final class ThreadCaches {
         }
     }
 
-    /** Returns how many platform threads have a cache of their own (including dead ones not yet reclaimed). */
+    /**
+     * Returns how many threads have a cache of their own: platform threads' (including dead ones not yet reclaimed)
+     * and explicitly bound ones.
+     */
     public synchronized int ownCacheCount() {
-        return owned.size();
+        return owned.size() + explicit.size();
     }
 
     /** Passes every cache (own caches, then stripes) to {@code action}; for audits and metrics. */
@@ -167,6 +187,7 @@ public final class ThreadCaches {
             for (OwnedCache entry : owned) {
                 all.add(entry.cache());
             }
+            all.addAll(explicit);
         }
         all.addAll(List.of(stripes));
         all.forEach(action);
