@@ -59,7 +59,7 @@ public final class ApfAllocator {
         }
         CachePolicy policy = switch (builder.tuningPolicy) {
             case APF -> new ApfPolicy(builder.apfTarget, builder.apfBurstLength, builder.apfHibernationLength,
-                builder.maxBinBytes);
+                builder.maxBinBytes, builder.apfMaxFetchBytes);
             case LRMALLOC -> new LrmallocPolicy(builder.maxBinBytes);
         };
         this.caches = new ThreadCaches(heap, policy, builder.maxThreadCaches, builder.sharedCaches);
@@ -449,6 +449,7 @@ public final class ApfAllocator {
      *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1000</td></tr>
      *   <tr><td>{@link #apfBurstLength}</td><td>{@code apfmalloc.apf.burst}</td><td>256</td></tr>
      *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td><td>4096</td></tr>
+     *   <tr><td>{@link #apfMaxFetchBytes}</td><td>{@code apfmalloc.apf.maxFetchBytes}</td><td>128 KiB</td></tr>
      * </table>
      * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024).
      */
@@ -468,6 +469,7 @@ public final class ApfAllocator {
         private long apfTarget = longProperty("apfmalloc.apf.target", 1000);
         private int apfBurstLength = (int) longProperty("apfmalloc.apf.burst", 256);
         private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 4096);
+        private long apfMaxFetchBytes = longProperty("apfmalloc.apf.maxFetchBytes", 128L << 10);
 
         private Builder() {
         }
@@ -586,6 +588,19 @@ public final class ApfAllocator {
                 throw new IllegalArgumentException("apfHibernationLength: " + allocations + " (expected: >= 0)");
             }
             this.apfHibernationLength = allocations;
+            return this;
+        }
+
+        /**
+         * Sets the most bytes one APF fetch brings (128 KiB by default); a bin then keeps at most about twice that.
+         * {@code T} blocks of 64 B are 62.5 KiB, so small classes reach the target; large ones fetch a few blocks
+         * at a time instead of hoarding {@code T} of them (the original's 2,500 × 64 KiB would be 160 MiB).
+         */
+        public Builder apfMaxFetchBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("apfMaxFetchBytes: " + bytes + " (expected: > 0)");
+            }
+            this.apfMaxFetchBytes = bytes;
             return this;
         }
 
