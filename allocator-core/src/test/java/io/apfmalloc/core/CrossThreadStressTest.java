@@ -162,12 +162,12 @@ class CrossThreadStressTest {
             if (random.nextInt(100) < 15) {
                 long alignment = 1L << random.nextInt(MAX_ALIGNMENT_SHIFT + 1);
                 address = allocator.alignedAlloc(alignment, size);
-                assertNotEquals(0, address, "alignedAlloc(" + alignment + ", " + size + ") failed");
+                assertNotEquals(0, address, () -> "alignedAlloc(" + alignment + ", " + size + ") failed");
                 assertEquals(0, address & (alignment - 1),
-                    "alignedAlloc(" + alignment + ", " + size + ") returned 0x" + Long.toHexString(address));
+                    () -> "alignedAlloc(" + alignment + ", " + size + ") returned 0x" + Long.toHexString(address));
             } else {
                 address = allocator.malloc(size);
-                assertNotEquals(0, address, "malloc(" + size + ") failed");
+                assertNotEquals(0, address, () -> "malloc(" + size + ") failed");
             }
             return fill(address, size);
         }
@@ -176,14 +176,14 @@ class CrossThreadStressTest {
             block.verify();
             long size = randomSize(random);
             long moved = allocator.realloc(block.address(), size);
-            assertNotEquals(0, moved, "realloc(" + size + ") failed");
+            assertNotEquals(0, moved, () -> "realloc(" + size + ") failed");
             BlockPattern.verify(moved, block.usable(), block.tag(), Math.min(block.usable(), size));
             return fill(moved, size);
         }
 
         private Block fill(long address, long size) {
             long usable = allocator.usableSize(address);
-            assertTrue(usable >= size, "usable " + usable + " < size " + size);
+            assertTrue(usable >= size, () -> "usable " + usable + " < size " + size);
             long tag = BlockPattern.tag(address, size, ((long) index << 48) | sequence++);
             BlockPattern.write(address, usable, tag);
             return new Block(address, usable, tag);

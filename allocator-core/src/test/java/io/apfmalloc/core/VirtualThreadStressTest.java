@@ -103,7 +103,7 @@ class VirtualThreadStressTest {
             if (held.isEmpty() || held.size() < MAX_HELD && random.nextBoolean()) {
                 long size = random.nextInt(10) == 0 ? random.nextLong(1025, 32 << 10) : random.nextLong(1025);
                 long address = allocator.malloc(size);
-                assertNotEquals(0, address, "malloc(" + size + ")");
+                assertNotEquals(0, address, () -> "malloc(" + size + ")");
                 long usable = allocator.usableSize(address);
                 long tag = BlockPattern.tag(address, size, ((long) index << 32) | op);
                 BlockPattern.write(address, usable, tag);
