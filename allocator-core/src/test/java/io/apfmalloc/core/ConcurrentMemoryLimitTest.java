@@ -25,7 +25,7 @@ class ConcurrentMemoryLimitTest {
 
     @Test
     void threadsFillingTheLimitTogetherNeverPassIt() throws Exception {
-        int rounds = 12;
+        int rounds = 40;
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).build();
         AtomicLong maxSampled = new AtomicLong();
         AtomicLong granted = new AtomicLong();
@@ -98,7 +98,7 @@ class ConcurrentMemoryLimitTest {
      */
     private static void churn(long seed) throws InterruptedException {
         long limit = 48 * MIB;
-        int operations = 4000;
+        int operations = 20_000;
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(limit).build();
         AtomicLong grantedLargeBytes = new AtomicLong();
         AtomicLong maxSampled = new AtomicLong();

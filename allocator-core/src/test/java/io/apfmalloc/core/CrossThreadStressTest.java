@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CrossThreadStressTest {
     private static final int THREADS = 6;
-    private static final int OPERATIONS_PER_THREAD = 15_000;
+    private static final int OPERATIONS_PER_THREAD = 40_000;
     /** Blocks a worker holds at most; bounds the live memory to about THREADS × 256 × the mean size. */
     private static final int MAX_HELD = 256;
     private static final long LIMIT = 1L << 30;
