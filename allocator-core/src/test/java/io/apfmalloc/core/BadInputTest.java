@@ -423,6 +423,69 @@ class BadInputTest {
         HeapChecks.trimAndAssertEmpty(allocator);
     }
 
+    @Test
+    void mallocAlignsToEightAndMultiplesOfSixteenToSixteen() {
+        ApfAllocator allocator = allocator(false);
+        List<Held> held = new ArrayList<>();
+        for (long size = 0; size <= 2 * KIB; size++) {
+            held.add(Held.allocate(allocator, size));
+        }
+        for (long size = 4 * KIB; size <= 2 * MIB; size += size / 3 + 8) {
+            held.add(Held.allocate(allocator, size));
+        }
+        for (Held block : held) {
+            long address = block.address();
+            assertEquals(0, address % 8, () -> "0x" + Long.toHexString(address) + " is not 8-aligned");
+        }
+        for (long size = 16; size <= 2 * KIB; size += 16) {
+            long address = held.get((int) size).address();
+            long requested = size;
+            assertEquals(0, address % 16, () -> "malloc(" + requested + ") = 0x" + Long.toHexString(address));
+        }
+        assertNoOverlap(held, 1);
+        held.forEach(Held::verify);
+        held.forEach(block -> allocator.free(block.address()));
+        HeapChecks.trimAndAssertEmpty(allocator);
+    }
+
+    @Test
+    void autoPtrAndSegmentAllocatorMisuse() throws Exception {
+        ApfAllocator allocator = allocator(true);
+        AutoPtr ptr = AutoPtr.allocate(allocator, MemoryLayout.sequenceLayout(100, ValueLayout.JAVA_BYTE));
+        MemorySegment segment = ptr.segment();
+        assertThrows(IndexOutOfBoundsException.class, () -> segment.get(ValueLayout.JAVA_BYTE, 100),
+            "the segment is bounds-checked to the requested size");
+
+        Throwable[] fromOtherThread = new Throwable[1];
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                ptr.close();
+            } catch (Throwable t) {
+                fromOtherThread[0] = t;
+            }
+        });
+        other.join();
+        assertTrue(fromOtherThread[0] instanceof WrongThreadException,
+            "closing from another thread must fail: " + fromOtherThread[0]);
+        segment.set(ValueLayout.JAVA_BYTE, 99, (byte) 1);
+        HeapChecks.assertConsistent(allocator, new long[] {ptr.address()});
+
+        ptr.close();
+        ptr.close();
+        assertThrows(IllegalStateException.class, () -> segment.get(ValueLayout.JAVA_BYTE, 0),
+            "access after close");
+        ApfSegmentAllocator segments = ApfSegmentAllocator.of(allocator);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment foreign = arena.allocate(64);
+            assertThrows(IllegalArgumentException.class, () -> segments.free(foreign));
+        }
+        MemorySegment own = segments.allocate(64);
+        segments.free(own);
+        assertThrows(IllegalStateException.class, () -> segments.free(own), "double free through the segments");
+        assertStillWorks(allocator);
+        HeapChecks.trimAndAssertEmpty(allocator);
+    }
+
     private static void assertNoOverlap(List<Held> held, long alignment) {
         List<Held> sorted = new ArrayList<>(held);
         sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
