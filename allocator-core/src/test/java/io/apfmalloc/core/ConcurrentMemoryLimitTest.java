@@ -3,6 +3,7 @@ package io.apfmalloc.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,6 +23,16 @@ class ConcurrentMemoryLimitTest {
     private static final int THREADS = 4;
     private static final long MIB = 1L << 20;
     private static final long LIMIT = 64 * MIB;
+    /**
+     * Allocations a churning thread holds at most: four threads holding ten each (a third of them 1 … 6 MiB) ask for
+     * about the 48 MiB limit, so they keep running into it while memory keeps circulating.
+     */
+    private static final int MAX_HELD_PER_THREAD = 10;
+    /**
+     * Bin budget for the churn: small, because blocks freed into a live thread's bins keep their superblocks mapped
+     * and count against the limit; with the default 1 MiB per class, four threads' caches alone could hold it all.
+     */
+    private static final long CHURN_BIN_BYTES = 64 << 10;
 
     @Test
     void threadsFillingTheLimitTogetherNeverPassIt() throws Exception {
@@ -84,6 +95,7 @@ class ConcurrentMemoryLimitTest {
         rethrow(failures);
         assertTrue(maxSampled.get() <= LIMIT, "mappedBytes reached " + maxSampled + " > " + LIMIT);
         HeapChecks.trimAndAssertEmpty(allocator);
+        Reference.reachabilityFence(threads);
     }
 
     @Test
@@ -99,11 +111,12 @@ class ConcurrentMemoryLimitTest {
     private static void churn(long seed) throws InterruptedException {
         long limit = 48 * MIB;
         int operations = 20_000;
-        ApfAllocator allocator = ApfAllocator.builder().maxMemory(limit).build();
+        ApfAllocator allocator = ApfAllocator.builder().maxMemory(limit).maxBinBytes(CHURN_BIN_BYTES).build();
         AtomicLong grantedLargeBytes = new AtomicLong();
         AtomicLong maxSampled = new AtomicLong();
         AtomicLong maxGranted = new AtomicLong();
         AtomicLong refusals = new AtomicLong();
+        AtomicLong grantedLarge = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         Thread sampler = Thread.ofPlatform().start(() -> {
@@ -120,20 +133,24 @@ class ConcurrentMemoryLimitTest {
                 List<long[]> held = new ArrayList<>();
                 try {
                     for (int op = 0; op < operations; op++) {
-                        if (!held.isEmpty() && random.nextInt(100) < 45) {
+                        if (held.size() >= MAX_HELD_PER_THREAD || !held.isEmpty() && random.nextInt(100) < 45) {
                             long[] block = held.remove(random.nextInt(held.size()));
                             grantedLargeBytes.addAndGet(-block[1]);
                             allocator.free(block[0]);
                             continue;
                         }
-                        boolean large = random.nextInt(4) == 0;
+                        boolean large = random.nextInt(3) == 0;
                         long size = large ? random.nextLong(MIB + 1, 6 * MIB) : random.nextLong(1, 200_000);
                         long address = allocator.malloc(size);
                         if (address == 0) {
                             refusals.incrementAndGet();
                             continue;
                         }
-                        long mapped = large ? allocator.usableSize(address) : 0;
+                        long mapped = 0;
+                        if (large) {
+                            mapped = allocator.usableSize(address);
+                            grantedLarge.incrementAndGet();
+                        }
                         maxGranted.accumulateAndGet(grantedLargeBytes.addAndGet(mapped), Math::max);
                         held.add(new long[] {address, mapped});
                     }
@@ -155,9 +172,11 @@ class ConcurrentMemoryLimitTest {
         sampler.join();
         rethrow(failures);
         assertTrue(refusals.get() > 0, "the churn should have hit the limit at least once");
+        assertTrue(grantedLarge.get() > operations / 5, "too few large allocations succeeded: " + grantedLarge);
         assertTrue(maxSampled.get() <= limit, "mappedBytes reached " + maxSampled + " > " + limit);
         assertTrue(maxGranted.get() <= limit, "large allocations granted at once: " + maxGranted + " > " + limit);
         HeapChecks.trimAndAssertEmpty(allocator);
+        Reference.reachabilityFence(threads);
     }
 
     private static void rethrow(ConcurrentLinkedQueue<Throwable> failures) {

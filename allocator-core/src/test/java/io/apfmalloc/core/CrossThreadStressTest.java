@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -98,6 +99,7 @@ class CrossThreadStressTest {
             allocator.free(block.address());
         }
         HeapChecks.trimAndAssertEmpty(allocator);
+        Reference.reachabilityFence(threads);
     }
 
     /** One thread's share of the work; its fields are read by the test thread after {@code join}. */

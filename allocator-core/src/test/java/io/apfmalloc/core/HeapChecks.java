@@ -23,7 +23,9 @@ final class HeapChecks {
     /**
      * Trims, then asserts that the allocator holds nothing: a consistent empty audit, no superblock, no mapped byte,
      * nothing cached. The test must have freed everything and joined every thread that used the allocator (live
-     * threads' own caches are not trimmed).
+     * threads' own caches are not trimmed). Keep the ended threads' {@link Thread} objects reachable until this
+     * returns ({@link java.lang.ref.Reference#reachabilityFence}): once one is collected, the allocator's cleaner
+     * flushes its cache on another thread, which may still be under way when trim() returns.
      */
     static void trimAndAssertEmpty(ApfAllocator allocator) {
         allocator.trim();

@@ -101,6 +101,7 @@ class ThreadLifecycleTest {
         }
         HeapChecks.trimAndAssertEmpty(allocator);
         assertEquals(0, allocator.stats().ownThreadCaches(), "the ended thread's cache is forgotten");
+        Reference.reachabilityFence(worker);
     }
 
     @Test
@@ -148,6 +149,7 @@ class ThreadLifecycleTest {
             first.join();
         }
         HeapChecks.trimAndAssertEmpty(allocator);
+        Reference.reachabilityFence(first);
     }
 
     /** Runs {@code body} on a new platform thread, joins it, and rethrows what it threw. Returns the ended thread. */
