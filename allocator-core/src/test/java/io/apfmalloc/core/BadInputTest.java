@@ -145,6 +145,11 @@ class BadInputTest {
         HeapChecks.trimAndAssertEmpty(allocator);
     }
 
+    /**
+     * ApfAllocator documents that "a double free throws IllegalStateException always for large allocations". Today a
+     * sequential second free finds the page map entry already cleared and throws IllegalArgumentException (foreign
+     * address); only a racing second free, which loses the anchor CAS, throws IllegalStateException.
+     */
     @ParameterizedTest(name = "checked={0}")
     @ValueSource(booleans = {false, true})
     void doubleFreeOfLargeAllocationIsIllegalState(boolean checked) {
