@@ -27,25 +27,15 @@ class BadInputTest {
     private static final long GIB = 1L << 30;
     private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    /** A block of this test and its pattern, to show that bad calls left it alone. */
-    private record Held(long address, long usable, long tag) {
-        static Held allocate(ApfAllocator allocator, long size) {
-            long address = allocator.malloc(size);
-            assertNotEquals(0, address, "malloc(" + size + ")");
-            return fill(allocator, address, size);
-        }
+    /** Allocates {@code size} bytes and fills them with a pattern, to show later that bad calls left them alone. */
+    private static PatternedBlock allocate(ApfAllocator allocator, long size) {
+        long address = allocator.malloc(size);
+        assertNotEquals(0, address, "malloc(" + size + ")");
+        return fill(allocator, address, size);
+    }
 
-        static Held fill(ApfAllocator allocator, long address, long size) {
-            long usable = allocator.usableSize(address);
-            assertTrue(usable >= size, "usableSize " + usable + " < " + size);
-            long tag = BlockPattern.tag(address, size, 0);
-            BlockPattern.write(address, usable, tag);
-            return new Held(address, usable, tag);
-        }
-
-        void verify() {
-            BlockPattern.verify(address, usable, tag);
-        }
+    private static PatternedBlock fill(ApfAllocator allocator, long address, long size) {
+        return PatternedBlock.fill(allocator, address, size, 0);
     }
 
     private static ApfAllocator allocator(boolean checked) {
@@ -53,13 +43,13 @@ class BadInputTest {
     }
 
     /** Asserts the heap is consistent with {@code held}, their contents intact, and malloc/free still work. */
-    private static void assertStillWorks(ApfAllocator allocator, Held... held) {
-        for (Held block : held) {
+    private static void assertStillWorks(ApfAllocator allocator, PatternedBlock... held) {
+        for (PatternedBlock block : held) {
             block.verify();
         }
-        HeapChecks.assertConsistent(allocator, Arrays.stream(held).mapToLong(Held::address).toArray());
+        HeapChecks.assertConsistent(allocator, Arrays.stream(held).mapToLong(PatternedBlock::address).toArray());
         for (long size : new long[] {0, 48, 5000, 3 * MIB}) {
-            Held fresh = Held.allocate(allocator, size);
+            PatternedBlock fresh = allocate(allocator, size);
             fresh.verify();
             allocator.free(fresh.address());
         }
@@ -68,7 +58,7 @@ class BadInputTest {
     @Test
     void negativeSizesAreIllegalArguments() {
         ApfAllocator allocator = allocator(true);
-        Held small = Held.allocate(allocator, 100);
+        PatternedBlock small = allocate(allocator, 100);
         for (long size : new long[] {-1, -4096, Long.MIN_VALUE}) {
             String expected = "size: " + size;
             assertMessageContains(expected, assertThrows(IllegalArgumentException.class, () -> allocator.malloc(size)));
@@ -112,8 +102,8 @@ class BadInputTest {
     @ValueSource(booleans = {false, true})
     void foreignAndInteriorAddressesAreIllegalArguments(boolean checked) {
         ApfAllocator allocator = allocator(checked);
-        Held small = Held.allocate(allocator, 100);
-        Held large = Held.allocate(allocator, 3 * MIB);
+        PatternedBlock small = allocate(allocator, 100);
+        PatternedBlock large = allocate(allocator, 3 * MIB);
         try (Arena arena = Arena.ofConfined()) {
             long arenaSmall = arena.allocate(64).address();
             long arenaLarge = arena.allocate(2 * MIB, 1 << 16).address();
@@ -154,7 +144,7 @@ class BadInputTest {
     @ValueSource(booleans = {false, true})
     void doubleFreeOfLargeAllocationIsIllegalState(boolean checked) {
         ApfAllocator allocator = allocator(checked);
-        Held survivor = Held.allocate(allocator, 3 * MIB);
+        PatternedBlock survivor = allocate(allocator, 3 * MIB);
         long large = allocator.malloc(2 * MIB);
         assertNotEquals(0, large);
         allocator.free(large);
@@ -169,7 +159,7 @@ class BadInputTest {
     void doubleFreeOfSmallBlockInCheckedModeIsIllegalState() {
         ApfAllocator allocator = allocator(true);
         for (long size : new long[] {0, 8, 100, 3000, 70_000, MIB}) {
-            Held neighbour = Held.allocate(allocator, size);
+            PatternedBlock neighbour = allocate(allocator, size);
             long block = allocator.malloc(size);
             allocator.free(block);
             assertMessageContains("double free", assertThrows(IllegalStateException.class,
@@ -186,7 +176,7 @@ class BadInputTest {
     @Test
     void reallocOfFreedBlockInCheckedModeIsIllegalState() {
         ApfAllocator allocator = allocator(true);
-        Held neighbour = Held.allocate(allocator, 100);
+        PatternedBlock neighbour = allocate(allocator, 100);
         long block = allocator.malloc(100);
         allocator.free(block);
         assertThrows(IllegalStateException.class, () -> allocator.realloc(block, 5000),
@@ -202,8 +192,8 @@ class BadInputTest {
     void exhaustionReturnsZeroOrThrowsOutOfMemoryAndRecovers() {
         long limit = 8 * MIB;
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(limit).checked(true).build();
-        Held first = Held.allocate(allocator, 3 * MIB);
-        Held second = Held.allocate(allocator, 3 * MIB);
+        PatternedBlock first = allocate(allocator, 3 * MIB);
+        PatternedBlock second = allocate(allocator, 3 * MIB);
         assertEquals(0, allocator.malloc(3 * MIB), "a third 3 MiB mapping would pass the 8 MiB limit");
         List<Long> smalls = new ArrayList<>();
         long block = allocator.malloc(64);
@@ -214,7 +204,7 @@ class BadInputTest {
             block = allocator.malloc(64);
         }
         assertEquals(limit, allocator.stats().mappedBytes(), "the 64 B blocks should fill the rest exactly");
-        Held lastSmall = Held.fill(allocator, smalls.removeLast(), 64);
+        PatternedBlock lastSmall = fill(allocator, smalls.removeLast(), 64);
 
         assertEquals(0, allocator.malloc(0), "small, new class");
         assertEquals(0, allocator.malloc(MIB), "largest class");
@@ -252,7 +242,7 @@ class BadInputTest {
         }
         MemorySegment segment = segments.allocate(3 * MIB);
         segments.free(segment);
-        Held third = Held.allocate(allocator, 3 * MIB);
+        PatternedBlock third = allocate(allocator, 3 * MIB);
         assertEquals(0, allocator.malloc(3 * MIB), "full again");
 
         for (long small64 : smalls) {
@@ -272,7 +262,7 @@ class BadInputTest {
     @Test
     void impossibleSizesReturnZeroWithoutException() {
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(8 * GIB).build();
-        Held held = Held.allocate(allocator, 1000);
+        PatternedBlock held = allocate(allocator, 1000);
         AllocatorStats before = allocator.stats();
         for (long size : new long[] {Long.MAX_VALUE, 1L << 62, 1L << 47, Long.MAX_VALUE - 4095, 9 * GIB}) {
             assertEquals(0, allocator.malloc(size), "malloc(" + size + ")");
@@ -335,18 +325,18 @@ class BadInputTest {
         ApfMalloc.doFree(0);
         assertEquals(0, allocator.usableSize(0));
         assertEquals(before, allocator.stats(), "free(0) must do nothing");
-        List<Held> held = new ArrayList<>();
+        List<PatternedBlock> held = new ArrayList<>();
         for (long size : new long[] {0, 0, 1, 100, 70_000, 3 * MIB}) {
             long address = allocator.realloc(0, size);
             assertNotEquals(0, address, "realloc(0, " + size + ") should allocate");
-            held.add(Held.fill(allocator, address, size));
+            held.add(fill(allocator, address, size));
         }
         assertNotEquals(held.get(0).address(), held.get(1).address(), "two zero-size allocations must differ");
         long viaFacade = ApfMalloc.doRealloc(0, 64);
         assertNotEquals(0, viaFacade);
         assertTrue(ApfMalloc.usableSize(viaFacade) >= 64);
         ApfMalloc.doFree(viaFacade);
-        assertStillWorks(allocator, held.toArray(Held[]::new));
+        assertStillWorks(allocator, held.toArray(PatternedBlock[]::new));
         held.forEach(block -> allocator.free(block.address()));
         HeapChecks.trimAndAssertEmpty(allocator);
     }
@@ -359,21 +349,21 @@ class BadInputTest {
             0, 8, 9, 24, 100, 112, 113, 1000, 4096, 4097, 70_000, MIB, MIB + 1, 3 * MIB, 2 * MIB, 1536 * KIB,
             MIB + 1, 500 * KIB, 7, 0, 3 * MIB, 40, 2 * MIB + 5, 16 * KIB, 0,
         };
-        Held block = Held.allocate(allocator, 1);
+        PatternedBlock block = allocate(allocator, 1);
         for (int i = 0; i < sizes.length; i++) {
             long size = sizes[i];
             long moved = allocator.realloc(block.address(), size);
             assertNotEquals(0, moved, "realloc to " + size);
-            BlockPattern.verify(moved, block.usable(), block.tag(), Math.min(block.usable(), size));
+            block.verifyCopy(moved, Math.min(block.usable(), size));
             HeapChecks.assertConsistent(allocator, new long[] {moved});
-            block = Held.fill(allocator, moved, size);
+            block = fill(allocator, moved, size);
         }
         allocator.free(block.address());
 
-        Held small = Held.allocate(allocator, 100);
+        PatternedBlock small = allocate(allocator, 100);
         assertEquals(small.address(), allocator.realloc(small.address(), 112), "112 B is still the 112 B class");
         assertEquals(small.address(), allocator.realloc(small.address(), 97), "97 B is still the 112 B class");
-        Held large = Held.allocate(allocator, 3 * MIB);
+        PatternedBlock large = allocate(allocator, 3 * MIB);
         assertEquals(large.address(), allocator.realloc(large.address(), 2 * MIB),
             "a large allocation shrinks in place down to half its mapping");
         assertEquals(large.address(), allocator.realloc(large.address(), 3 * MIB), "and grows back in place");
@@ -381,8 +371,8 @@ class BadInputTest {
         large.verify();
         long moved = allocator.realloc(large.address(), MIB + 1);
         assertNotEquals(large.address(), moved, "below half the mapping a large allocation moves");
-        BlockPattern.verify(moved, large.usable(), large.tag(), MIB + 1);
-        Held movedLarge = Held.fill(allocator, moved, MIB + 1);
+        large.verifyCopy(moved, MIB + 1);
+        PatternedBlock movedLarge = fill(allocator, moved, MIB + 1);
         assertStillWorks(allocator, small, movedLarge);
         allocator.free(small.address());
         allocator.free(moved);
@@ -395,18 +385,18 @@ class BadInputTest {
         ApfSegmentAllocator segments = ApfSegmentAllocator.of(allocator);
         for (int shift = 0; shift <= 21; shift++) {
             long alignment = 1L << shift;
-            List<Held> held = new ArrayList<>();
+            List<PatternedBlock> held = new ArrayList<>();
             long[] sizes = {0, 0, 1, alignment / 2, alignment - 1, alignment, alignment + 1, 3 * alignment, 100};
             for (long size : sizes) {
                 long address = allocator.alignedAlloc(alignment, size);
                 assertNotEquals(0, address, "alignedAlloc(" + alignment + ", " + size + ")");
                 assertEquals(0, address & (alignment - 1),
                     "alignedAlloc(" + alignment + ", " + size + ") = 0x" + Long.toHexString(address));
-                held.add(Held.fill(allocator, address, size));
+                held.add(fill(allocator, address, size));
             }
             assertNoOverlap(held, alignment);
-            held.forEach(Held::verify);
-            HeapChecks.assertConsistent(allocator, held.stream().mapToLong(Held::address).toArray());
+            held.forEach(PatternedBlock::verify);
+            HeapChecks.assertConsistent(allocator, held.stream().mapToLong(PatternedBlock::address).toArray());
 
             MemorySegment segment = segments.allocate(alignment + 3, alignment);
             assertEquals(0, segment.address() & (alignment - 1), "segment allocator, alignment " + alignment);
@@ -431,14 +421,14 @@ class BadInputTest {
     @Test
     void mallocAlignsToEightAndMultiplesOfSixteenToSixteen() {
         ApfAllocator allocator = allocator(false);
-        List<Held> held = new ArrayList<>();
+        List<PatternedBlock> held = new ArrayList<>();
         for (long size = 0; size <= 2 * KIB; size++) {
-            held.add(Held.allocate(allocator, size));
+            held.add(allocate(allocator, size));
         }
         for (long size = 4 * KIB; size <= 2 * MIB; size += size / 3 + 8) {
-            held.add(Held.allocate(allocator, size));
+            held.add(allocate(allocator, size));
         }
-        for (Held block : held) {
+        for (PatternedBlock block : held) {
             long address = block.address();
             assertEquals(0, address % 8, () -> "0x" + Long.toHexString(address) + " is not 8-aligned");
         }
@@ -448,7 +438,7 @@ class BadInputTest {
             assertEquals(0, address % 16, () -> "malloc(" + requested + ") = 0x" + Long.toHexString(address));
         }
         assertNoOverlap(held, 1);
-        held.forEach(Held::verify);
+        held.forEach(PatternedBlock::verify);
         held.forEach(block -> allocator.free(block.address()));
         HeapChecks.trimAndAssertEmpty(allocator);
     }
@@ -491,12 +481,12 @@ class BadInputTest {
         HeapChecks.trimAndAssertEmpty(allocator);
     }
 
-    private static void assertNoOverlap(List<Held> held, long alignment) {
-        List<Held> sorted = new ArrayList<>(held);
+    private static void assertNoOverlap(List<PatternedBlock> held, long alignment) {
+        List<PatternedBlock> sorted = new ArrayList<>(held);
         sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));
         for (int i = 1; i < sorted.size(); i++) {
-            Held before = sorted.get(i - 1);
-            Held after = sorted.get(i);
+            PatternedBlock before = sorted.get(i - 1);
+            PatternedBlock after = sorted.get(i);
             assertTrue(before.address() + Math.max(1, before.usable()) <= after.address(), String.format(
                 "alignment %d: 0x%x (+%d) and 0x%x overlap", alignment, before.address(), before.usable(),
                 after.address()));

@@ -92,7 +92,7 @@ class ConcurrentMemoryLimitTest {
         for (Thread thread : threads) {
             thread.join();
         }
-        rethrow(failures);
+        ThreadFailures.rethrowAll(failures, "thread(s)");
         assertTrue(maxSampled.get() <= LIMIT, "mappedBytes reached " + maxSampled + " > " + LIMIT);
         HeapChecks.trimAndAssertEmpty(allocator);
         Reference.reachabilityFence(threads);
@@ -170,20 +170,12 @@ class ConcurrentMemoryLimitTest {
         }
         running.set(false);
         sampler.join();
-        rethrow(failures);
+        ThreadFailures.rethrowAll(failures, "thread(s)");
         assertTrue(refusals.get() > 0, "the churn should have hit the limit at least once");
         assertTrue(grantedLarge.get() > operations / 5, "too few large allocations succeeded: " + grantedLarge);
         assertTrue(maxSampled.get() <= limit, "mappedBytes reached " + maxSampled + " > " + limit);
         assertTrue(maxGranted.get() <= limit, "large allocations granted at once: " + maxGranted + " > " + limit);
         HeapChecks.trimAndAssertEmpty(allocator);
         Reference.reachabilityFence(threads);
-    }
-
-    private static void rethrow(ConcurrentLinkedQueue<Throwable> failures) {
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
-            failures.forEach(error::addSuppressed);
-            throw error;
-        }
     }
 }

@@ -27,13 +27,6 @@ class CrossThreadStressTest {
     private static final long LIMIT = 1L << 30;
     private static final int MAX_ALIGNMENT_SHIFT = 21;
 
-    /** One allocation and the pattern in it. */
-    private record Block(long address, long usable, long tag) {
-        void verify() {
-            BlockPattern.verify(address, usable, tag);
-        }
-    }
-
     @ParameterizedTest(name = "checked={0}")
     @ValueSource(booleans = {false, true})
     void blocksHandedBetweenThreadsStayIntactAndAreAllReturned(boolean checked) {
@@ -43,7 +36,7 @@ class CrossThreadStressTest {
 
     private static void stress(boolean checked, long seed) throws InterruptedException {
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).checked(checked).build();
-        List<ConcurrentLinkedQueue<Block>> inboxes = new ArrayList<>();
+        List<ConcurrentLinkedQueue<PatternedBlock>> inboxes = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
             inboxes.add(new ConcurrentLinkedQueue<>());
         }
@@ -67,23 +60,19 @@ class CrossThreadStressTest {
         for (Thread thread : threads) {
             thread.join();
         }
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " worker(s) failed");
-            failures.forEach(error::addSuppressed);
-            throw error;
-        }
+        ThreadFailures.rethrowAll(failures, "worker thread(s)");
 
-        for (ConcurrentLinkedQueue<Block> inbox : inboxes) {
+        for (ConcurrentLinkedQueue<PatternedBlock> inbox : inboxes) {
             assertTrue(inbox.isEmpty(), "a block was sent after its receiver drained its inbox");
         }
-        List<Block> held = new ArrayList<>();
+        List<PatternedBlock> held = new ArrayList<>();
         long sent = 0;
         for (Worker worker : workers) {
             held.addAll(worker.held);
             sent += worker.sent;
         }
         assertTrue(sent > THREADS * 1000L, "too few blocks crossed threads to prove anything: " + sent);
-        long[] live = held.stream().mapToLong(Block::address).toArray();
+        long[] live = held.stream().mapToLong(PatternedBlock::address).toArray();
         assertEquals(THREADS, allocator.stats().ownThreadCaches(),
             "each worker's cache stays registered until reclaimed");
         HeapAudit withDeadCaches = HeapChecks.assertConsistent(allocator, live);
@@ -94,7 +83,7 @@ class CrossThreadStressTest {
         HeapAudit afterTrim = HeapChecks.assertConsistent(allocator, live);
         assertEquals(0, afterTrim.cachedBlocks(), "trim() must flush the caches of ended threads: " + afterTrim);
 
-        for (Block block : held) {
+        for (PatternedBlock block : held) {
             block.verify();
             allocator.free(block.address());
         }
@@ -107,14 +96,14 @@ class CrossThreadStressTest {
         private final ApfAllocator allocator;
         private final int index;
         private final SplittableRandom random;
-        private final List<ConcurrentLinkedQueue<Block>> inboxes;
+        private final List<ConcurrentLinkedQueue<PatternedBlock>> inboxes;
         private final CountDownLatch producersDone;
-        final List<Block> held = new ArrayList<>();
+        final List<PatternedBlock> held = new ArrayList<>();
         long sent;
         private long sequence;
 
-        Worker(ApfAllocator allocator, int index, SplittableRandom random, List<ConcurrentLinkedQueue<Block>> inboxes,
-               CountDownLatch producersDone) {
+        Worker(ApfAllocator allocator, int index, SplittableRandom random,
+               List<ConcurrentLinkedQueue<PatternedBlock>> inboxes, CountDownLatch producersDone) {
             this.allocator = allocator;
             this.index = index;
             this.random = random;
@@ -142,7 +131,7 @@ class CrossThreadStressTest {
                 return;
             }
             int pick = random.nextInt(held.size());
-            Block block = held.get(pick);
+            PatternedBlock block = held.get(pick);
             held.set(pick, held.getLast());
             held.removeLast();
             int choice = random.nextInt(100);
@@ -158,7 +147,7 @@ class CrossThreadStressTest {
             }
         }
 
-        private Block allocate() {
+        private PatternedBlock allocate() {
             long size = randomSize(random);
             long address;
             if (random.nextInt(100) < 15) {
@@ -174,28 +163,24 @@ class CrossThreadStressTest {
             return fill(address, size);
         }
 
-        private Block realloc(Block block) {
+        private PatternedBlock realloc(PatternedBlock block) {
             block.verify();
             long size = randomSize(random);
             long moved = allocator.realloc(block.address(), size);
             assertNotEquals(0, moved, () -> "realloc(" + size + ") failed");
-            BlockPattern.verify(moved, block.usable(), block.tag(), Math.min(block.usable(), size));
+            block.verifyCopy(moved, Math.min(block.usable(), size));
             return fill(moved, size);
         }
 
-        private Block fill(long address, long size) {
-            long usable = allocator.usableSize(address);
-            assertTrue(usable >= size, () -> "usable " + usable + " < size " + size);
-            long tag = BlockPattern.tag(address, size, ((long) index << 48) | sequence++);
-            BlockPattern.write(address, usable, tag);
-            return new Block(address, usable, tag);
+        private PatternedBlock fill(long address, long size) {
+            return PatternedBlock.fill(allocator, address, size, ((long) index << 48) | sequence++);
         }
 
         /** Checks and frees up to {@code most} blocks other threads sent here. */
         private void receive(int most) {
-            ConcurrentLinkedQueue<Block> inbox = inboxes.get(index);
+            ConcurrentLinkedQueue<PatternedBlock> inbox = inboxes.get(index);
             for (int i = 0; i < most; i++) {
-                Block block = inbox.poll();
+                PatternedBlock block = inbox.poll();
                 if (block == null) {
                     return;
                 }

@@ -23,13 +23,6 @@ class VirtualThreadStressTest {
     private static final int MAX_HELD = 16;
     private static final long LIMIT = 1L << 30;
 
-    /** One allocation and the pattern in it. */
-    private record Block(long address, long usable, long tag) {
-        void verify() {
-            BlockPattern.verify(address, usable, tag);
-        }
-    }
-
     @Test
     void tenThousandVirtualThreadsShareTheStripedCaches() {
         long seed = TestSeeds.seed();
@@ -39,7 +32,7 @@ class VirtualThreadStressTest {
     private static void stress(long seed) throws InterruptedException {
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).checked(true).build();
         int cachesBefore = allocator.stats().ownThreadCaches();
-        ConcurrentLinkedQueue<Block> exchange = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<PatternedBlock> exchange = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicLong crossed = new AtomicLong();
         CountDownLatch allWorked = new CountDownLatch(THREADS);
@@ -64,12 +57,8 @@ class VirtualThreadStressTest {
         try {
             assertEquals(cachesBefore, allocator.stats().ownThreadCaches(),
                 "with all " + THREADS + " virtual threads alive, none may have a cache of its own");
-            if (!failures.isEmpty()) {
-                AssertionError error = new AssertionError(failures.size() + " virtual thread(s) failed");
-                failures.stream().limit(5).forEach(error::addSuppressed);
-                throw error;
-            }
-            long[] live = exchange.stream().mapToLong(Block::address).toArray();
+            ThreadFailures.rethrowAll(failures, "virtual thread(s)");
+            long[] live = exchange.stream().mapToLong(PatternedBlock::address).toArray();
             HeapChecks.assertConsistent(allocator, live);
         } finally {
             release.countDown();
@@ -79,7 +68,7 @@ class VirtualThreadStressTest {
         }
         assertTrue(crossed.get() > THREADS, "too few blocks crossed threads to prove anything: " + crossed);
 
-        for (Block block = exchange.poll(); block != null; block = exchange.poll()) {
+        for (PatternedBlock block = exchange.poll(); block != null; block = exchange.poll()) {
             block.verify();
             allocator.free(block.address());
         }
@@ -89,11 +78,11 @@ class VirtualThreadStressTest {
     }
 
     private static void work(ApfAllocator allocator, int index, SplittableRandom random,
-                             ConcurrentLinkedQueue<Block> exchange, AtomicLong crossed) {
-        List<Block> held = new ArrayList<>(MAX_HELD);
+                             ConcurrentLinkedQueue<PatternedBlock> exchange, AtomicLong crossed) {
+        List<PatternedBlock> held = new ArrayList<>(MAX_HELD);
         for (int op = 0; op < OPERATIONS_PER_THREAD; op++) {
             if (random.nextInt(4) == 0) {
-                Block foreign = exchange.poll();
+                PatternedBlock foreign = exchange.poll();
                 if (foreign != null) {
                     foreign.verify();
                     allocator.free(foreign.address());
@@ -104,12 +93,9 @@ class VirtualThreadStressTest {
                 long size = random.nextInt(10) == 0 ? random.nextLong(1025, 32 << 10) : random.nextLong(1025);
                 long address = allocator.malloc(size);
                 assertNotEquals(0, address, () -> "malloc(" + size + ")");
-                long usable = allocator.usableSize(address);
-                long tag = BlockPattern.tag(address, size, ((long) index << 32) | op);
-                BlockPattern.write(address, usable, tag);
-                held.add(new Block(address, usable, tag));
+                held.add(PatternedBlock.fill(allocator, address, size, ((long) index << 32) | op));
             } else {
-                Block block = held.removeLast();
+                PatternedBlock block = held.removeLast();
                 if (random.nextInt(4) == 0) {
                     exchange.add(block);
                 } else {
@@ -118,7 +104,7 @@ class VirtualThreadStressTest {
                 }
             }
         }
-        for (Block block : held) {
+        for (PatternedBlock block : held) {
             block.verify();
             allocator.free(block.address());
         }
