@@ -131,6 +131,7 @@ public final class ApfAllocator {
      *
      * @return the new address, or 0 if memory is refused, in which case {@code address} stays valid
      * @throws IllegalArgumentException if {@code size < 0} or {@code address} is not an allocation of this allocator
+     * @throws IllegalStateException    in checked mode, if {@code address} is a small block that was freed
      */
     public long realloc(long address, long size) {
         if (address == 0) {
@@ -140,6 +141,10 @@ public final class ApfAllocator {
         Descriptor owner = ownerOf(address);
         long usable = usableSize(owner);
         int sizeClass = owner.sizeClass();
+        if (checked && sizeClass >= 0
+            && !owner.isAllocated(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
+            throw new IllegalStateException("realloc of freed block 0x" + Long.toHexString(address));
+        }
         boolean fits = sizeClass == Descriptor.LARGE
             ? size <= usable && size > usable / 2 && size > SizeClasses.MAX_BLOCK_SIZE
             : SizeClasses.classOf(size) == sizeClass;
