@@ -379,6 +379,11 @@ public final class Heap {
         return partialLists[sizeClass];
     }
 
+    /** Returns the stack of retired descriptors waiting for reuse, for heap walks in tests. */
+    DescriptorStack retiredDescriptors() {
+        return retiredDescriptors;
+    }
+
     /** Returns the registry, for heap walks. */
     public DescriptorRegistry registry() {
         return registry;
