@@ -256,38 +256,44 @@ public final class Heap {
         retainedBytes.addAndGet(-superblockSize);
     }
 
-    /**
-     * Releases every wholly free superblock kept for reuse. Pops each partial list empty, retires EMPTY descriptors,
-     * turns wholly free ones EMPTY (nobody else can touch a popped superblock that has no block outside its free
-     * list) and pushes the rest back. Concurrent fills may map a new superblock meanwhile; that is all.
-     */
+    /** Releases every wholly free superblock kept for reuse, class by class. */
     public void releaseRetainedSuperblocks() {
-        int[] held = new int[64];
         for (int sizeClass = 0; sizeClass < partialLists.length; sizeClass++) {
-            int heldCount = 0;
-            for (int id = partialLists[sizeClass].pop(); id != StackHeadLayout.NONE;
-                 id = partialLists[sizeClass].pop()) {
-                Descriptor descriptor = registry.get(id);
-                long anchor = descriptor.lvAnchor();
-                int blockCount = descriptor.blockCount();
-                if (AnchorLayout.state(anchor) == EMPTY) {
-                    retire(descriptor);
-                } else if (AnchorLayout.count(anchor) == blockCount
-                    && descriptor.casAnchor(anchor, AnchorLayout.pack(EMPTY, 0, blockCount))) {
-                    int superblockSize = SizeClasses.superblockSize(sizeClass);
-                    releaseRetention(superblockSize);
-                    releaseSuperblock(descriptor.base(), superblockSize);
-                    retire(descriptor);
-                } else {
-                    if (heldCount == held.length) {
-                        held = Arrays.copyOf(held, 2 * heldCount);
-                    }
-                    held[heldCount++] = id;
+            releaseRetainedSuperblocks(sizeClass);
+        }
+    }
+
+    /**
+     * Releases the wholly free superblocks of {@code sizeClass} kept for reuse. Pops the partial list empty, retires
+     * EMPTY descriptors, turns wholly free ones EMPTY (nobody else can touch a popped superblock that has no block
+     * outside its free list) and pushes the rest back. Concurrent fills may map a new superblock meanwhile; that is
+     * all.
+     */
+    public void releaseRetainedSuperblocks(int sizeClass) {
+        DescriptorStack partial = partialLists[sizeClass];
+        int[] keep = new int[16];
+        int kept = 0;
+        for (int id = partial.pop(); id != StackHeadLayout.NONE; id = partial.pop()) {
+            Descriptor descriptor = registry.get(id);
+            long anchor = descriptor.lvAnchor();
+            int blockCount = descriptor.blockCount();
+            if (AnchorLayout.state(anchor) == EMPTY) {
+                retire(descriptor);
+            } else if (AnchorLayout.count(anchor) == blockCount
+                && descriptor.casAnchor(anchor, AnchorLayout.pack(EMPTY, 0, blockCount))) {
+                int superblockSize = SizeClasses.superblockSize(sizeClass);
+                releaseRetention(superblockSize);
+                releaseSuperblock(descriptor.base(), superblockSize);
+                retire(descriptor);
+            } else {
+                if (kept == keep.length) {
+                    keep = Arrays.copyOf(keep, 2 * kept);
                 }
+                keep[kept++] = id;
             }
-            for (int i = heldCount - 1; i >= 0; i--) {
-                partialLists[sizeClass].push(held[i]);
-            }
+        }
+        for (int i = kept - 1; i >= 0; i--) {
+            partial.push(keep[i]);
         }
     }
 

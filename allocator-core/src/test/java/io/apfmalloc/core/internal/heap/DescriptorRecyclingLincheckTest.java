@@ -27,7 +27,7 @@ public class DescriptorRecyclingLincheckTest {
     private static final int SUPERBLOCKS = 16;
     private static final int INVOCATIONS = 3_000;
 
-    private final HeapWorkload workload = new HeapWorkload(THREADS, SUPERBLOCKS);
+    private final HeapWorkload workload = new HeapWorkload(THREADS, SUPERBLOCKS, 0);
 
     /** See {@link HeapWorkload#fill}. */
     @Operation

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>Every block of a mapped superblock is either on its free list (once) or with a user, never both; the anchor
- *       says FULL for no free block and PARTIAL otherwise (a superblock with every block free is unmapped).</li>
+ *       says FULL for no free block and PARTIAL otherwise (a superblock with every block free is either kept for
+ *       reuse, PARTIAL, and counted in the heap's retained bytes, or unmapped).</li>
  *   <li>A PARTIAL superblock's descriptor is on its partial list exactly once; a FULL one on none.</li>
  *   <li>Every descriptor is in exactly one place: describing one mapped superblock, or retired (on the retired
  *       stack once and on no partial list), or EMPTY and still on the partial list once (popped and retired
@@ -27,6 +28,7 @@ final class HeapInvariants {
     private final FakeSuperblockMemory memory;
     private final int sizeClass;
     private final List<String> problems = new ArrayList<>();
+    private int retainedSuperblocks;
 
     private HeapInvariants(Heap heap, FakeSuperblockMemory memory, int sizeClass) {
         this.heap = heap;
@@ -82,6 +84,11 @@ final class HeapInvariants {
         if (heap.limit().reserved() != live * memory.superblockSize()) {
             problem("%d bytes reserved for %d superblocks", heap.limit().reserved(), live);
         }
+        long expectedRetained = (long) retainedSuperblocks * SizeClasses.superblockSize(sizeClass);
+        if (heap.retainedBytes() != expectedRetained) {
+            problem("retained bytes %d, but %d wholly free superblocks are mapped", heap.retainedBytes(),
+                retainedSuperblocks);
+        }
     }
 
     private void checkSuperblock(int superblock, Descriptor descriptor, int onPartialList, int onRetiredStack) {
@@ -114,7 +121,10 @@ final class HeapInvariants {
             }
         }
         int expectedState = count == 0 ? AnchorLayout.FULL : AnchorLayout.PARTIAL;
-        if (AnchorLayout.state(anchor) != expectedState || count == blocks) {
+        if (count == blocks) {
+            retainedSuperblocks++;
+        }
+        if (AnchorLayout.state(anchor) != expectedState) {
             problem("superblock %d has anchor %s", superblock, AnchorLayout.toString(anchor));
         }
         int expectedOnPartialList = expectedState == AnchorLayout.PARTIAL ? 1 : 0;

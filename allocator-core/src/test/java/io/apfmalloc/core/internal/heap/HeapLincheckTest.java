@@ -28,11 +28,26 @@ import org.junit.jupiter.api.Test;
 @Param(name = "thread", gen = ThreadIdGen.class)
 @Param(name = "want", gen = IntGen.class, conf = "1:4")
 public class HeapLincheckTest {
-    private static final int THREADS = 3;
+    static final int THREADS = 3;
     /** Enough that the scenarios below never run out; running out would only make fills return 0. */
-    private static final int SUPERBLOCKS = 32;
+    static final int SUPERBLOCKS = 32;
 
-    private final HeapWorkload workload = new HeapWorkload(THREADS, SUPERBLOCKS);
+    final HeapWorkload workload;
+
+    /** Scenarios with no retention: every wholly free superblock is unmapped at once. */
+    public HeapLincheckTest() {
+        workload = new HeapWorkload(THREADS, SUPERBLOCKS, retainedSuperblocks());
+    }
+
+    /** How many wholly free superblocks the heap under test may keep mapped. */
+    int retainedSuperblocks() {
+        return 0;
+    }
+
+    /** The sequential specification this class's operations are checked against. */
+    Class<?> specification() {
+        return NoFailures.class;
+    }
 
     /** See {@link HeapWorkload#fill}. */
     @Operation
@@ -79,7 +94,7 @@ public class HeapLincheckTest {
             .actorsPerThread(3)
             .actorsBefore(3)
             .actorsAfter(2)
-            .sequentialSpecification(NoFailures.class)
+            .sequentialSpecification(specification())
             .check(getClass());
     }
 
@@ -92,7 +107,7 @@ public class HeapLincheckTest {
             .actorsPerThread(4)
             .actorsBefore(3)
             .actorsAfter(2)
-            .sequentialSpecification(NoFailures.class)
+            .sequentialSpecification(specification())
             .check(getClass());
     }
 
@@ -111,7 +126,7 @@ public class HeapLincheckTest {
     }
 
     /** The specification: every operation completes normally. */
-    public static final class NoFailures {
+    public static class NoFailures {
         /** Nothing to set up. */
         public NoFailures() {
         }

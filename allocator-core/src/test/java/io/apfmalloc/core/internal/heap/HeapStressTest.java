@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("concurrency")
 class HeapStressTest {
     private static final long SEED = Long.getLong("apfmalloc.stress.seed", 0x5EEDL);
+    /** Two of the largest superblocks the test's classes use. */
+    private static final long RETAINED_BYTES = 2L * SizeClasses.superblockSize(SizeClasses.COUNT - 1);
     private static final int ROUNDS = 6;
     private static final int THREADS = 4;
     private static final int OPERATIONS = 20_000;
@@ -58,7 +60,8 @@ class HeapStressTest {
 
     private static void runRound(long seed) throws Exception {
         CheckedOsMemory memory = new CheckedOsMemory();
-        Heap heap = new Heap(memory, new MemoryLimit(1L << 30), memory, true);
+        // Room to keep a couple of wholly free superblocks mapped, so retention races the fills and flushes too.
+        Heap heap = new Heap(memory, new MemoryLimit(1L << 30), memory, true, RETAINED_BYTES);
         AtomicLongArray mailboxes = new AtomicLongArray(MAILBOXES);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         CyclicBarrier start = new CyclicBarrier(THREADS);
@@ -95,6 +98,9 @@ class HeapStressTest {
                 workers[0].returnBlock(block);
             }
         }
+        assertTrue(heap.retainedBytes() <= RETAINED_BYTES, "retention over budget: " + heap.retainedBytes());
+        heap.releaseRetainedSuperblocks();
+        assertEquals(0, heap.retainedBytes());
         assertEquals(0, memory.superblocksMapped(), "superblocks still mapped after every block came back");
         assertEquals(0, heap.liveSuperblocks());
         assertEquals(0, heap.limit().reserved());

@@ -26,11 +26,20 @@ final class HeapWorkload {
     /** A block on its way from one thread to another; 0 when empty. */
     private final AtomicLong mailbox = new AtomicLong();
 
-    /** Makes an empty heap with room for {@code superblocks} superblocks, for {@code threads} parallel threads. */
-    HeapWorkload(int threads, int superblocks) {
+    /**
+     * Makes an empty heap with room for {@code superblocks} superblocks, for {@code threads} parallel threads, that
+     * keeps up to {@code retained} wholly free superblocks mapped for reuse.
+     */
+    HeapWorkload(int threads, int superblocks, int retained) {
         memory = new FakeSuperblockMemory(SIZE_CLASS, superblocks);
-        heap = new Heap(memory, new MemoryLimit(Long.MAX_VALUE), memory, false);
+        heap = new Heap(memory, new MemoryLimit(Long.MAX_VALUE), memory, false,
+            (long) retained * SizeClasses.superblockSize(SIZE_CLASS));
         bins = new Bins(threads + 2, BIN_CAPACITY);
+    }
+
+    /** Releases the wholly free superblocks kept for reuse, as {@code trim()} does for each class. */
+    void releaseRetained() {
+        heap.releaseRetainedSuperblocks(SIZE_CLASS);
     }
 
     /** Thread {@code thread} fills its bin with up to {@code want} blocks of a new superblock, or a partial one's. */
@@ -109,6 +118,8 @@ final class HeapWorkload {
         for (int thread = 0; thread < bins.threads(); thread++) {
             flushAll(thread);
         }
+        checkQuiescent();
+        releaseRetained();
         checkQuiescent();
         for (int superblock = 0; superblock < memory.superblocksMapped(); superblock++) {
             if (memory.isMapped(superblock)) {
