@@ -78,6 +78,11 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         return metric;
     }
 
+    /** Returns the core behind direct buffers; for tests and benchmarks in this package. */
+    ApfAllocator directCore() {
+        return direct.core();
+    }
+
     /**
      * Returns the cached blocks of the calling event loop to the shared heap, so that other threads can reuse them;
      * does nothing on other threads.
