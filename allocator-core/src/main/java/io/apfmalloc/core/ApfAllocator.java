@@ -2,10 +2,12 @@ package io.apfmalloc.core;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.apfmalloc.core.internal.heap.Heap;
+import io.apfmalloc.core.internal.os.ArrayMemorySource;
 import io.apfmalloc.core.internal.os.MemoryLimit;
 import io.apfmalloc.core.internal.os.OsMemory;
 import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
+import io.apfmalloc.core.internal.superblock.ArrayLinkStore;
 import io.apfmalloc.core.internal.superblock.Descriptor;
 import io.apfmalloc.core.internal.superblock.OffHeapLinkStore;
 import io.apfmalloc.core.internal.tcache.ApfPolicy;
@@ -14,6 +16,7 @@ import io.apfmalloc.core.internal.tcache.CachePolicy;
 import io.apfmalloc.core.internal.tcache.LrmallocPolicy;
 import io.apfmalloc.core.internal.tcache.ThreadCache;
 import io.apfmalloc.core.internal.tcache.ThreadCaches;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +41,25 @@ public final class ApfAllocator {
     private final ThreadCaches caches;
     private final boolean checked;
     private final TuningPolicy tuningPolicy;
+    /** The arrays of a {@link MemoryKind#HEAP} allocator; {@code null} off-heap. */
+    private final ArrayMemorySource arrays;
 
     private ApfAllocator(Builder builder) {
         this.checked = builder.checked;
         this.tuningPolicy = builder.tuningPolicy;
-        this.heap = new Heap(OsMemory.INSTANCE, new MemoryLimit(builder.maxMemory), OffHeapLinkStore.INSTANCE,
-            builder.checked, builder.retainBytes);
+        MemoryLimit limit = new MemoryLimit(builder.maxMemory > 0 ? builder.maxMemory
+            : builder.memoryKind == MemoryKind.HEAP ? Runtime.getRuntime().maxMemory() : defaultMaxDirectMemory());
+        if (builder.memoryKind == MemoryKind.HEAP) {
+            this.arrays = new ArrayMemorySource();
+            this.heap = new Heap(arrays, limit, new ArrayLinkStore(arrays), builder.checked, builder.retainBytes);
+        } else {
+            this.arrays = null;
+            this.heap = new Heap(OsMemory.INSTANCE, limit, OffHeapLinkStore.INSTANCE, builder.checked,
+                builder.retainBytes);
+        }
         CachePolicy policy = switch (builder.tuningPolicy) {
             case APF -> new ApfPolicy(builder.apfTarget, builder.apfBurstLength, builder.apfHibernationLength,
-                builder.maxBinBytes);
+                builder.maxBinBytes, builder.apfMaxFetchBytes);
             case LRMALLOC -> new LrmallocPolicy(builder.maxBinBytes);
         };
         this.caches = new ThreadCaches(heap, policy, builder.maxThreadCaches, builder.sharedCaches);
@@ -118,6 +131,7 @@ public final class ApfAllocator {
      *
      * @return the new address, or 0 if memory is refused, in which case {@code address} stays valid
      * @throws IllegalArgumentException if {@code size < 0} or {@code address} is not an allocation of this allocator
+     * @throws IllegalStateException    in checked mode, if {@code address} is a small block that was freed
      */
     public long realloc(long address, long size) {
         if (address == 0) {
@@ -127,6 +141,10 @@ public final class ApfAllocator {
         Descriptor owner = ownerOf(address);
         long usable = usableSize(owner);
         int sizeClass = owner.sizeClass();
+        if (checked && sizeClass >= 0
+            && !owner.isAllocated(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
+            throw new IllegalStateException("realloc of freed block 0x" + Long.toHexString(address));
+        }
         boolean fits = sizeClass == Descriptor.LARGE
             ? size <= usable && size > usable / 2 && size > SizeClasses.MAX_BLOCK_SIZE
             : SizeClasses.classOf(size) == sizeClass;
@@ -135,10 +153,55 @@ public final class ApfAllocator {
         }
         long moved = malloc(size);
         if (moved != 0) {
-            RawMemory.copy(address, moved, Math.min(usable, size));
+            copy(address, moved, Math.min(usable, size));
             free(address);
         }
         return moved;
+    }
+
+    private void copy(long source, long target, long bytes) {
+        if (arrays == null) {
+            RawMemory.copy(source, target, bytes);
+        } else {
+            System.arraycopy(arrays.array(source), ArrayMemorySource.offset(source), arrays.array(target),
+                ArrayMemorySource.offset(target), (int) bytes);
+        }
+    }
+
+    /** Returns where this allocator's memory lives. */
+    public MemoryKind memoryKind() {
+        return arrays == null ? MemoryKind.OFF_HEAP : MemoryKind.HEAP;
+    }
+
+    /**
+     * Returns the array holding the allocation at {@code address} of a {@link MemoryKind#HEAP} allocator; the
+     * allocation starts at {@link #arrayOffset}. Not checked: {@code address} must be a live allocation.
+     *
+     * @throws IllegalStateException if this allocator is off-heap
+     */
+    public byte[] array(long address) {
+        if (arrays == null) {
+            throw new IllegalStateException("an off-heap allocator has no arrays");
+        }
+        return arrays.array(address);
+    }
+
+    /** Returns where the allocation at {@code address} of a {@link MemoryKind#HEAP} allocator starts in its array. */
+    public int arrayOffset(long address) {
+        if (arrays == null) {
+            throw new IllegalStateException("an off-heap allocator has no arrays");
+        }
+        return ArrayMemorySource.offset(address);
+    }
+
+    /**
+     * Returns a bounds-checked segment over {@code size} bytes at {@code address}: native memory off-heap, a slice of
+     * the block's array on the heap. The segment does not know when the allocation is freed.
+     */
+    public MemorySegment segment(long address, long size) {
+        return arrays == null
+            ? MemorySegment.ofAddress(address).reinterpret(size)
+            : MemorySegment.ofArray(arrays.array(address)).asSlice(ArrayMemorySource.offset(address), size);
     }
 
     /**
@@ -356,6 +419,20 @@ public final class ApfAllocator {
         }
     }
 
+    /** Returns the JVM's {@code MaxDirectMemorySize}, or the heap limit when unset, as the JDK itself does. */
+    private static long defaultMaxDirectMemory() {
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            long direct = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+            if (direct > 0) {
+                return direct;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Not a HotSpot VM: fall back to the heap limit.
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
     /**
      * Settings of an {@link ApfAllocator}. Each default comes from a system property, read when the builder is made.
      *
@@ -363,7 +440,9 @@ public final class ApfAllocator {
      *   <caption>Settings</caption>
      *   <tr><th>setting</th><th>property</th><th>default</th></tr>
      *   <tr><td>{@link #maxMemory}</td><td>{@code apfmalloc.maxMemory}</td>
-     *       <td>the JVM's {@code MaxDirectMemorySize} (itself {@code -Xmx} unless set)</td></tr>
+     *       <td>off-heap: the JVM's {@code MaxDirectMemorySize} (itself {@code -Xmx} unless set); heap: {@code -Xmx}
+     *       </td></tr>
+     *   <tr><td>{@link #memoryKind}</td><td></td><td>{@link MemoryKind#OFF_HEAP}</td></tr>
      *   <tr><td>{@link #checked}</td><td>{@code apfmalloc.checked}</td><td>false</td></tr>
      *   <tr><td>{@link #maxThreadCaches}</td><td>{@code apfmalloc.maxThreadCaches}</td>
      *       <td>{@code max(64, 8 × processors)}</td></tr>
@@ -375,11 +454,14 @@ public final class ApfAllocator {
      *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1000</td></tr>
      *   <tr><td>{@link #apfBurstLength}</td><td>{@code apfmalloc.apf.burst}</td><td>256</td></tr>
      *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td><td>4096</td></tr>
+     *   <tr><td>{@link #apfMaxFetchBytes}</td><td>{@code apfmalloc.apf.maxFetchBytes}</td><td>128 KiB</td></tr>
      * </table>
      * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024).
      */
     public static final class Builder {
-        private long maxMemory = longProperty("apfmalloc.maxMemory", defaultMaxMemory());
+        /** 0: the default of the memory kind, resolved when the allocator is built. */
+        private long maxMemory = longProperty("apfmalloc.maxMemory", 0);
+        private MemoryKind memoryKind = MemoryKind.OFF_HEAP;
         private boolean checked = Boolean.getBoolean("apfmalloc.checked");
         private int maxThreadCaches = (int) longProperty("apfmalloc.maxThreadCaches",
             Math.max(64, 8L * Runtime.getRuntime().availableProcessors()));
@@ -392,6 +474,7 @@ public final class ApfAllocator {
         private long apfTarget = longProperty("apfmalloc.apf.target", 1000);
         private int apfBurstLength = (int) longProperty("apfmalloc.apf.burst", 256);
         private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 4096);
+        private long apfMaxFetchBytes = longProperty("apfmalloc.apf.maxFetchBytes", 128L << 10);
 
         private Builder() {
         }
@@ -461,6 +544,15 @@ public final class ApfAllocator {
             return this;
         }
 
+        /**
+         * Chooses where memory lives: native memory from the OS (the default), or pooled {@code byte[]} superblocks
+         * on the Java heap, whose default limit is then {@code -Xmx}.
+         */
+        public Builder memoryKind(MemoryKind kind) {
+            this.memoryKind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
         /** Chooses how thread caches size themselves: {@link TuningPolicy#APF} (default) or lrmalloc's rule. */
         public Builder tuningPolicy(TuningPolicy policy) {
             this.tuningPolicy = Objects.requireNonNull(policy, "policy");
@@ -504,23 +596,24 @@ public final class ApfAllocator {
             return this;
         }
 
+        /**
+         * Sets the most bytes one APF fetch brings (128 KiB by default); a bin then keeps at most about twice that.
+         * {@code T} blocks of 64 B are 62.5 KiB, so small classes reach the target; large ones fetch a few blocks
+         * at a time instead of hoarding {@code T} of them (the original's 2,500 × 64 KiB would be 160 MiB).
+         */
+        public Builder apfMaxFetchBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("apfMaxFetchBytes: " + bytes + " (expected: > 0)");
+            }
+            this.apfMaxFetchBytes = bytes;
+            return this;
+        }
+
         /** Makes the allocator. */
         public ApfAllocator build() {
             return new ApfAllocator(this);
         }
 
-        private static long defaultMaxMemory() {
-            try {
-                HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-                long direct = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
-                if (direct > 0) {
-                    return direct;
-                }
-            } catch (RuntimeException | LinkageError e) {
-                // Not a HotSpot VM: fall back to the heap limit, as the JDK does for direct memory.
-            }
-            return Runtime.getRuntime().maxMemory();
-        }
 
         static long longProperty(String name, long defaultValue) {
             String value = System.getProperty(name);

@@ -17,8 +17,15 @@ public final class ApfSegmentAllocator implements SegmentAllocator {
         this.allocator = allocator;
     }
 
-    /** Returns a segment allocator over {@code allocator}. */
+    /**
+     * Returns a segment allocator over {@code allocator}.
+     *
+     * @throws IllegalArgumentException if {@code allocator} is not {@link MemoryKind#OFF_HEAP}
+     */
     public static ApfSegmentAllocator of(ApfAllocator allocator) {
+        if (allocator.memoryKind() != MemoryKind.OFF_HEAP) {
+            throw new IllegalArgumentException("allocator: " + allocator.memoryKind() + " (expected: OFF_HEAP)");
+        }
         return new ApfSegmentAllocator(allocator);
     }
 

@@ -53,13 +53,17 @@ public final class AutoPtr implements AutoCloseable {
     /**
      * Allocates memory for {@code layout}, aligned as it requires, from {@code allocator}.
      *
-     * @throws OutOfMemoryError if memory is refused
+     * @throws OutOfMemoryError         if memory is refused
+     * @throws IllegalArgumentException if {@code allocator} is not {@link MemoryKind#OFF_HEAP}
      */
     public static AutoPtr allocate(ApfAllocator allocator, MemoryLayout layout) {
         return allocate(allocator, layout.byteSize(), layout.byteAlignment());
     }
 
     private static AutoPtr allocate(ApfAllocator allocator, long size, long alignment) {
+        if (allocator.memoryKind() != MemoryKind.OFF_HEAP) {
+            throw new IllegalArgumentException("allocator: " + allocator.memoryKind() + " (expected: OFF_HEAP)");
+        }
         long address = allocator.alignedAlloc(alignment, size);
         if (address == 0) {
             throw allocator.outOfMemory(size);

@@ -48,6 +48,7 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
         private long freeListBlocks;
         private long cachedBlocks;
         private long liveBlocks;
+        private long largeAllocations;
 
         Walk(Heap heap) {
             this.heap = heap;
@@ -61,6 +62,7 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
                     walkDescriptor(descriptor);
                 }
             }
+            largeAllocations = largeAddresses.size();
             checkPartialLists();
             caches.forEachCache(cache -> cache.forEachCachedBlock(block -> {
                 cachedBlocks++;
@@ -86,8 +88,8 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
             for (long address : largeAddresses) {
                 problem("large allocation 0x%x is mapped but not listed as live", address);
             }
-            return new HeapAudit(placed.size(), freeListBlocks, cachedBlocks, liveBlocks,
-                liveBlocks + largeAddresses.size(), List.copyOf(problems));
+            return new HeapAudit(placed.size(), freeListBlocks, cachedBlocks, liveBlocks, largeAllocations,
+                List.copyOf(problems));
         }
 
         private void walkDescriptor(Descriptor descriptor) {

@@ -299,7 +299,8 @@ public final class Heap {
 
     /**
      * Maps a large allocation: its own page-rounded mapping, aligned to {@code alignment} (at least the superblock
-     * alignment, so page map units never mix), one descriptor, one page map entry.
+     * alignment, so page map units never mix), one descriptor, one page map entry. A size of 0 (an aligned
+     * allocation past the pooled alignments) still gets a page, so that its address stays ours and unique.
      *
      * @return the address, or 0 if the size is impossible, past the limit, or refused by the OS
      */
@@ -307,7 +308,7 @@ public final class Heap {
         if (size > MAX_LARGE_SIZE || alignment > MAX_LARGE_SIZE) {
             return 0;
         }
-        long mappingSize = (size + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE;
+        long mappingSize = Math.max(OsMemory.PAGE_SIZE, (size + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE);
         long address = mapReserved(mappingSize, Math.max(alignment, SizeClasses.SUPERBLOCK_ALIGNMENT));
         if (address == 0) {
             return 0;

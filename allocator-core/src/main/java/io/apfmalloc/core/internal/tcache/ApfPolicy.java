@@ -1,5 +1,7 @@
 package io.apfmalloc.core.internal.tcache;
 
+import io.apfmalloc.core.internal.sizeclass.SizeClasses;
+
 /**
  * APF tuning (DESIGN §3): each bin gets an {@link ApfTuner} that sizes fetches and returns from the program's own
  * reuse, aiming for one fetch every {@code target} allocations. Bins keep the same hard bound as under
@@ -15,6 +17,7 @@ public final class ApfPolicy implements CachePolicy {
     private final int burstLength;
     private final int hibernationLength;
     private final long maxBinBytes;
+    private final long maxFetchBytes;
 
     /**
      * Makes the policy.
@@ -23,12 +26,20 @@ public final class ApfPolicy implements CachePolicy {
      * @param burstLength       {@code B}: allocations sampled per burst
      * @param hibernationLength {@code H}: allocations between bursts
      * @param maxBinBytes       the byte budget behind each bin's hard bound ({@link Bin#capacityFor})
+     * @param maxFetchBytes     the most bytes one fetch brings; the return threshold stays within twice that
      */
-    public ApfPolicy(long target, int burstLength, int hibernationLength, long maxBinBytes) {
+    public ApfPolicy(long target, int burstLength, int hibernationLength, long maxBinBytes, long maxFetchBytes) {
         this.target = target;
         this.burstLength = burstLength;
         this.hibernationLength = hibernationLength;
         this.maxBinBytes = maxBinBytes;
+        this.maxFetchBytes = maxFetchBytes;
+    }
+
+    /** Returns the most blocks one fetch into {@code bin} may bring: half the bin, and {@code maxFetchBytes}. */
+    int maxFetchBlocks(Bin bin) {
+        long byBytes = maxFetchBytes / SizeClasses.blockSize(bin.sizeClass());
+        return (int) Math.max(1, Math.min(bin.capacity() / 2, byBytes));
     }
 
     long target() {

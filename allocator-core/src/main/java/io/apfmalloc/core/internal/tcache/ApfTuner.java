@@ -56,23 +56,25 @@ final class ApfTuner {
         return due > 0 ? due : config.target();
     }
 
-    /** A fetch: {@code clamp(ceil(demand(dAPF)), 1, cap)} blocks, cap being half the bin. */
+    /** A fetch: {@code clamp(ceil(demand(dAPF)), 1, cap)} blocks, the cap in blocks and bytes. */
     int blocksToFetch(Bin bin) {
         long wanted = (long) Math.ceil(demand(allocationsToNextFetch(bin)));
         fetches++;
-        return (int) Math.clamp(wanted, 1, Math.max(1, bin.capacity() / 2));
+        return (int) Math.clamp(wanted, 1, config.maxFetchBlocks(bin));
     }
 
     /** The return rule: with {@code d = demand(dAPF)}, a bin of {@code 2d + 1} or more returns {@code ceil(d) + 1}. */
     int blocksToReturn(Bin bin) {
-        double need = demand(allocationsToNextFetch(bin));
+        double need = Math.min(demand(allocationsToNextFetch(bin)), config.maxFetchBlocks(bin));
         int returned = bin.count >= 2 * need + 1 ? (int) Math.ceil(need) + 1 : 0;
         bin.setReturnThreshold(thresholdFor(bin));
         return returned;
     }
 
+    /** {@code 2d + 1}, with {@code d} capped as a fetch is: a bin never keeps more than two fetches' worth. */
     private int thresholdFor(Bin bin) {
-        return (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(2 * demand(allocationsToNextFetch(bin)) + 1));
+        double need = Math.min(demand(allocationsToNextFetch(bin)), config.maxFetchBlocks(bin));
+        return (int) Math.ceil(2 * need + 1);
     }
 
     /** The bin's allocation count reached its next event; {@code block} is the allocation that reached it. */

@@ -18,7 +18,7 @@ class ApfTunerTest {
 
     @BeforeEach
     void newTuner() {
-        ApfPolicy policy = new ApfPolicy(100, 6, 10, 1 << 20);
+        ApfPolicy policy = new ApfPolicy(100, 6, 10, 1 << 20, 1 << 20);
         bin = new Bin(0, policy.binCapacity(0));
         tuner = new ApfTuner(policy, new IntervalExtractor(policy.maxTraceLength()));
         tuner.start(bin);
