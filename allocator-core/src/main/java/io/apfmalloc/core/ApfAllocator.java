@@ -32,9 +32,11 @@ import java.util.Objects;
  * the common path); virtual threads share a few striped caches.
  *
  * <p>Failures: the allocating methods return 0 when the memory limit or the OS refuses memory; negative sizes, bad
- * alignments and addresses this allocator never returned throw {@link IllegalArgumentException}; a double free throws
- * {@link IllegalStateException} always for large allocations and, in {@linkplain Builder#checked checked mode}, for
- * small blocks too.
+ * alignments and addresses this allocator does not hold throw {@link IllegalArgumentException}. A double free of a
+ * large allocation, and in {@linkplain Builder#checked checked mode} of any block, always throws and never corrupts
+ * the heap: {@link IllegalStateException} while the memory is still mapped (a racing second free of a large
+ * allocation, a small block whose superblock is in use), {@link IllegalArgumentException} once the memory went back to
+ * the OS, when the address is no longer this allocator's.
  */
 public final class ApfAllocator {
     private final Heap heap;
@@ -98,7 +100,7 @@ public final class ApfAllocator {
         int sizeClass = SizeClasses.classOf(size);
         return sizeClass >= 0
             ? allocateBlock(explicit, sizeClass, tracked)
-            : heap.allocateLarge(size, OsMemory.PAGE_SIZE);
+            : allocateLarge(explicit, size, OsMemory.PAGE_SIZE);
     }
 
     /**
@@ -121,7 +123,7 @@ public final class ApfAllocator {
             : -1;
         return sizeClass >= 0
             ? allocateBlock(null, sizeClass, true)
-            : heap.allocateLarge(size, Math.max(alignment, OsMemory.PAGE_SIZE));
+            : allocateLarge(null, size, Math.max(alignment, OsMemory.PAGE_SIZE));
     }
 
     /**
@@ -208,8 +210,9 @@ public final class ApfAllocator {
      * Frees the allocation at {@code address}; {@code free(0)} does nothing. The block goes to the calling thread's
      * cache, whichever thread allocated it.
      *
-     * @throws IllegalArgumentException if {@code address} is not an allocation of this allocator
-     * @throws IllegalStateException    on a double free of a large allocation, or of any block in checked mode
+     * @throws IllegalArgumentException if {@code address} is not an allocation of this allocator (including a large
+     *                                  allocation freed already)
+     * @throws IllegalStateException    on a double free detected while the memory is mapped (see the class comment)
      */
     public void free(long address) {
         free(null, address, true);
@@ -364,7 +367,7 @@ public final class ApfAllocator {
     private long allocateBlock(ThreadCache explicit, int sizeClass, boolean tracked) {
         long block = allocateFromCache(explicit, sizeClass, tracked);
         if (block == 0) {
-            caches.reclaimDeadThreadCaches();
+            recoverMemory(explicit);
             block = allocateFromCache(explicit, sizeClass, tracked);
         }
         if (checked && block != 0) {
@@ -375,6 +378,29 @@ public final class ApfAllocator {
             }
         }
         return block;
+    }
+
+    private long allocateLarge(ThreadCache explicit, long size, long alignment) {
+        long address = heap.allocateLarge(size, alignment);
+        boolean couldFit = size <= heap.limit().limit() && alignment <= Heap.MAX_LARGE_SIZE;
+        if (address == 0 && couldFit) {
+            recoverMemory(explicit);
+            address = heap.allocateLarge(size, alignment);
+        }
+        return address;
+    }
+
+    /**
+     * Before an allocation fails, gives back what the caller can: dead threads' caches, the caller's own cache and
+     * the wholly free superblocks kept for reuse. Other live threads' caches stay with their owners.
+     */
+    private void recoverMemory(ThreadCache explicit) {
+        caches.reclaimDeadThreadCaches();
+        ThreadCache own = explicit != null ? explicit : caches.ownCache();
+        if (own != null) {
+            own.flushAll();
+        }
+        heap.releaseRetainedSuperblocks();
     }
 
     private long allocateFromCache(ThreadCache explicit, int sizeClass, boolean tracked) {

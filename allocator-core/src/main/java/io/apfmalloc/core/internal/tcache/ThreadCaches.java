@@ -132,23 +132,22 @@ public final class ThreadCaches {
         }
     }
 
-    /** Flushes and forgets the caches of threads that ended. Any thread. */
-    public void reclaimDeadThreadCaches() {
-        List<OwnedCache> dead = new ArrayList<>();
-        synchronized (this) {
-            owned.removeIf(entry -> entry.ownerDead() && dead.add(entry));
-        }
-        for (OwnedCache entry : dead) {
+    /**
+     * Flushes and forgets the caches of threads that ended. Any thread. Flushes happen under the registry's lock, so
+     * when this returns no reclaim started elsewhere (the {@link Cleaner}'s) is still under way.
+     */
+    public synchronized void reclaimDeadThreadCaches() {
+        owned.removeIf(entry -> {
+            if (!entry.ownerDead()) {
+                return false;
+            }
             entry.cache().flushAll();
-        }
+            return true;
+        });
     }
 
-    private void reclaim(OwnedCache entry) {
-        boolean removed;
-        synchronized (this) {
-            removed = owned.remove(entry);
-        }
-        if (removed) {
+    private synchronized void reclaim(OwnedCache entry) {
+        if (owned.remove(entry)) {
             entry.cache().flushAll();
         }
     }
