@@ -1,6 +1,7 @@
 package io.apfmalloc.netty;
 
 import io.apfmalloc.core.ApfAllocator;
+import io.apfmalloc.core.MemoryKind;
 import io.apfmalloc.core.TuningPolicy;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -8,7 +9,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
 
 /**
- * A Netty {@link io.netty.buffer.ByteBufAllocator} whose direct buffers are blocks of the apfmalloc core: lock-free
+ * A Netty {@link io.netty.buffer.ByteBufAllocator} whose buffers are blocks of the apfmalloc core: lock-free
  * size classes from 8 B to 1 MiB, thread caches sized by APF tuning, memory returned to the OS when superblocks
  * empty. Adopt it with {@code ServerBootstrap.childOption(ChannelOption.ALLOCATOR, ApfByteBufAllocator.DEFAULT)}.
  *
@@ -16,7 +17,8 @@ import io.netty.util.internal.PlatformDependent;
  * its own, closed when the loop ends; every other thread, platform or virtual, shares the core's striped caches, so
  * thousands of threads do not each hoard memory. A buffer may be released on any thread.
  *
- * <p>Heap buffers are Netty's unpooled {@code byte[]} buffers for now, counted in the metrics.
+ * <p>Heap buffers are slices of pooled {@code byte[]} superblocks of a second core of the heap kind, managed the
+ * same way.
  *
  * <p>Every buffer goes through Netty's leak detector. All methods may be called from any thread.
  */
@@ -28,7 +30,7 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
     public static final ApfByteBufAllocator DEFAULT = new ApfByteBufAllocator();
 
     private final BlockSource direct;
-    private final LiveBuffers heap = new LiveBuffers();
+    private final BlockSource heap;
     private final ApfByteBufAllocatorMetric metric;
 
     /** Makes an allocator that prefers direct buffers where Netty does; core settings from system properties. */
@@ -47,8 +49,10 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
 
     private ApfByteBufAllocator(Builder builder) {
         super(builder.preferDirect);
-        ApfAllocator core = builder.core.maxThreadCaches(0).build();
-        this.direct = new BlockSource(core, "direct", builder.useEventLoopCaches);
+        this.direct = new BlockSource(builder.direct.maxThreadCaches(0).build(), "direct",
+            builder.useEventLoopCaches);
+        this.heap = new BlockSource(builder.heap.maxThreadCaches(0).memoryKind(MemoryKind.HEAP).build(), "heap",
+            builder.useEventLoopCaches);
         this.metric = new ApfByteBufAllocatorMetric(direct, heap);
     }
 
@@ -83,12 +87,18 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         return direct.core();
     }
 
+    /** Returns the core behind heap buffers; for tests and benchmarks in this package. */
+    ApfAllocator heapCore() {
+        return heap.core();
+    }
+
     /**
      * Returns the cached blocks of the calling event loop to the shared heap, so that other threads can reuse them;
      * does nothing on other threads.
      */
     public void trimCurrentThreadCache() {
         direct.flushCurrentThreadCache();
+        heap.flushCurrentThreadCache();
     }
 
     /**
@@ -96,8 +106,9 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
      * every wholly free superblock goes back to the OS. Other event loops keep their caches until they end or trim.
      */
     public void trim() {
-        direct.flushCurrentThreadCache();
+        trimCurrentThreadCache();
         direct.core().trim();
+        heap.core().trim();
     }
 
     /**
@@ -106,7 +117,8 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
      * system property). The core always runs with {@code maxThreadCaches(0)}: only event loops have caches.
      */
     public static final class Builder {
-        private final ApfAllocator.Builder core = ApfAllocator.builder();
+        private final ApfAllocator.Builder direct = ApfAllocator.builder();
+        private final ApfAllocator.Builder heap = ApfAllocator.builder();
         private boolean preferDirect = PlatformDependent.directBufferPreferred();
         private boolean useEventLoopCaches = true;
 
@@ -128,61 +140,85 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
             return this;
         }
 
-        /** Sets the most direct memory the core may map from the OS; see {@link ApfAllocator.Builder#maxMemory}. */
-        public Builder maxMemory(long bytes) {
-            core.maxMemory(bytes);
+        /**
+         * Sets the most direct memory the direct core may map from the OS (default: {@code MaxDirectMemorySize});
+         * see {@link ApfAllocator.Builder#maxMemory}.
+         */
+        public Builder maxDirectMemory(long bytes) {
+            direct.maxMemory(bytes);
+            return this;
+        }
+
+        /** Sets the most Java heap the heap core's superblocks may take (default: {@code -Xmx}). */
+        public Builder maxHeapMemory(long bytes) {
+            heap.maxMemory(bytes);
             return this;
         }
 
         /** Turns on the core's double-free detection; see {@link ApfAllocator.Builder#checked}. */
         public Builder checked(boolean checked) {
-            core.checked(checked);
+            direct.checked(checked);
+            heap.checked(checked);
             return this;
         }
 
         /** Sets how many striped caches non-event-loop threads share; see {@link ApfAllocator.Builder#sharedCaches}. */
         public Builder sharedCaches(int count) {
-            core.sharedCaches(count);
+            direct.sharedCaches(count);
+            heap.sharedCaches(count);
             return this;
         }
 
         /** Sets the byte budget of each cache bin; see {@link ApfAllocator.Builder#maxBinBytes}. */
         public Builder maxBinBytes(long bytes) {
-            core.maxBinBytes(bytes);
+            direct.maxBinBytes(bytes);
+            heap.maxBinBytes(bytes);
             return this;
         }
 
         /** Sets how many bytes of free superblocks stay mapped; see {@link ApfAllocator.Builder#retainBytes}. */
         public Builder retainBytes(long bytes) {
-            core.retainBytes(bytes);
+            direct.retainBytes(bytes);
+            heap.retainBytes(bytes);
             return this;
         }
 
         /** Chooses how caches size themselves; see {@link ApfAllocator.Builder#tuningPolicy}. */
         public Builder tuningPolicy(TuningPolicy policy) {
-            core.tuningPolicy(policy);
+            direct.tuningPolicy(policy);
+            heap.tuningPolicy(policy);
             return this;
         }
 
         /** Sets APF's target allocations per fetch; see {@link ApfAllocator.Builder#apfTarget}. */
         public Builder apfTarget(long allocations) {
-            core.apfTarget(allocations);
+            direct.apfTarget(allocations);
+            heap.apfTarget(allocations);
             return this;
         }
 
         /** Sets APF's sampled burst length; see {@link ApfAllocator.Builder#apfBurstLength}. */
         public Builder apfBurstLength(int allocations) {
-            core.apfBurstLength(allocations);
+            direct.apfBurstLength(allocations);
+            heap.apfBurstLength(allocations);
             return this;
         }
 
         /** Sets APF's hibernation between bursts; see {@link ApfAllocator.Builder#apfHibernationLength}. */
         public Builder apfHibernationLength(int allocations) {
-            core.apfHibernationLength(allocations);
+            direct.apfHibernationLength(allocations);
+            heap.apfHibernationLength(allocations);
             return this;
         }
 
-        /** Makes the allocator, with a core of its own. */
+        /** Sets the most bytes one APF fetch brings; see {@link ApfAllocator.Builder#apfMaxFetchBytes}. */
+        public Builder apfMaxFetchBytes(long bytes) {
+            direct.apfMaxFetchBytes(bytes);
+            heap.apfMaxFetchBytes(bytes);
+            return this;
+        }
+
+        /** Makes the allocator, with cores of its own (one direct, one heap). */
         public ApfByteBufAllocator build() {
             return new ApfByteBufAllocator(this);
         }

@@ -16,9 +16,9 @@ import java.util.TreeMap;
  */
 public final class ApfByteBufAllocatorMetric implements ByteBufAllocatorMetric {
     private final BlockSource direct;
-    private final LiveBuffers heap;
+    private final BlockSource heap;
 
-    ApfByteBufAllocatorMetric(BlockSource direct, LiveBuffers heap) {
+    ApfByteBufAllocatorMetric(BlockSource direct, BlockSource heap) {
         this.direct = direct;
         this.heap = heap;
     }
@@ -29,13 +29,16 @@ public final class ApfByteBufAllocatorMetric implements ByteBufAllocatorMetric {
      */
     @Override
     public long usedDirectMemory() {
-        return direct.core().stats().mappedBytes();
+        return direct.heldBytes();
     }
 
-    /** Returns the bytes of heap buffers' arrays (heap buffers are not pooled yet, so held equals live). */
+    /**
+     * Returns the Java heap the heap core holds: its {@code byte[]} superblocks (with their free blocks) and the
+     * arrays of heap buffers too large to pool (above 4 MiB).
+     */
     @Override
     public long usedHeapMemory() {
-        return heap.bytes();
+        return heap.heldBytes();
     }
 
     /** Returns the summed capacities of live direct buffers. */
@@ -50,17 +53,22 @@ public final class ApfByteBufAllocatorMetric implements ByteBufAllocatorMetric {
 
     /** Returns the summed capacities of live heap buffers. */
     public long liveHeapBytes() {
-        return heap.bytes();
+        return heap.live().bytes();
     }
 
     /** Returns how many heap buffers are allocated and not yet released. */
     public long liveHeapBuffers() {
-        return heap.buffers();
+        return heap.live().buffers();
     }
 
     /** Returns the direct core's memory figures (mapped, retained, large, cached bytes, limit). */
     public AllocatorStats directStats() {
         return direct.core().stats();
+    }
+
+    /** Returns the heap core's memory figures (superblock bytes, retained, cached bytes, limit). */
+    public AllocatorStats heapStats() {
+        return heap.core().stats();
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.apfmalloc.netty;
 
-import io.netty.buffer.AbstractReferenceCountedByteBuf;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,30 +9,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ScatteringByteChannel;
 
 /**
  * A direct buffer over one block of the core's off-heap memory, read and written in place through
- * {@code java.lang.foreign} (no wrapped Netty or NIO buffer underneath).
- *
- * <p>The buffer's capacity may be smaller than its block: growing within the block costs nothing
- * ({@link #maxFastWritableBytes()} says how far), growing past it moves the contents to a larger block inside this
- * same object. Every access is checked against the capacity and the reference count first (AbstractByteBuf's
- * {@code checkIndex}), so a released buffer throws {@code IllegalReferenceCountException} and never touches the
- * freed block.
- *
- * <p>Like every {@link ByteBuf}, one thread at a time; {@link #release()} may come from any thread, and the block
- * goes to that thread's cache.
+ * {@code java.lang.foreign} (no wrapped Netty or NIO buffer underneath). See {@link ApfByteBuf} for capacity and
+ * release.
  */
-final class ApfDirectByteBuf extends AbstractReferenceCountedByteBuf {
-    /**
-     * All of memory as one segment: accessors address blocks absolutely, so a buffer needs no segment object of its
-     * own and moving to another block allocates nothing. Bounds are AbstractByteBuf's checks against the capacity.
-     */
-    private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+final class ApfDirectByteBuf extends ApfByteBuf {
+    private static final MemorySegment MEMORY = NativeMemory.ALL;
     private static final ValueLayout.OfShort SHORT_BE =
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort SHORT_LE =
@@ -46,104 +28,45 @@ final class ApfDirectByteBuf extends AbstractReferenceCountedByteBuf {
         ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Stream copies go through a heap array of at most this many bytes (Netty's own chunk for stream I/O). */
     private static final int STREAM_CHUNK = 8192;
-    private static final int UNKNOWN = -1;
 
-    private final ApfByteBufAllocator allocator;
-    private final BlockSource source;
     private long address;
-    private int capacity;
-    /** The block's usable size, looked up on first need ({@link #UNKNOWN} until then). */
-    private int blockSize;
-    /** A direct view of {@code [address, address + capacity)}, made on first need, dropped when either changes. */
-    private ByteBuffer internalView;
 
     ApfDirectByteBuf(ApfByteBufAllocator allocator, BlockSource source, int initialCapacity, int maxCapacity) {
-        super(maxCapacity);
-        this.allocator = allocator;
-        this.source = source;
+        super(allocator, source, initialCapacity, maxCapacity);
         this.address = source.allocate(initialCapacity);
-        this.capacity = initialCapacity;
-        this.blockSize = UNKNOWN;
         source.live().onAllocated(initialCapacity);
     }
 
     @Override
-    protected void deallocate() {
-        internalView = null;
-        source.live().onReleased(capacity);
+    int usableSize() {
+        return source.usableSize(address);
+    }
+
+    @Override
+    void moveToNewBlock(int newCapacity, int preserved) {
+        long moved = source.allocate(newCapacity);
+        MemorySegment.copy(MEMORY, address, MEMORY, moved, preserved);
+        source.free(address);
+        address = moved;
+    }
+
+    @Override
+    void freeBlock() {
         source.free(address);
     }
 
     @Override
-    public int capacity() {
-        return capacity;
-    }
-
-    private int blockSize() {
-        int size = blockSize;
-        if (size == UNKNOWN) {
-            blockSize = size = source.usableSize(address);
-        }
-        return size;
+    ByteBuffer newView(int index, int length) {
+        return MEMORY.asSlice(address + index, length).asByteBuffer();
     }
 
     @Override
-    public int maxFastWritableBytes() {
-        return Math.min(blockSize(), maxCapacity()) - writerIndex();
-    }
-
-    /**
-     * Grows in place up to the block's usable size and shrinks in place down to half of it; otherwise moves the
-     * contents to a block of the new size (copying {@code min(old, new)} bytes) and frees the old one.
-     */
-    @Override
-    public ByteBuf capacity(int newCapacity) {
-        if (newCapacity == capacity) {
-            ensureAccessible();
-            return this;
-        }
-        checkNewCapacity(newCapacity);
-        int oldCapacity = capacity;
-        int usable = blockSize();
-        boolean inPlace = newCapacity > oldCapacity ? newCapacity <= usable : newCapacity > usable >>> 1;
-        if (!inPlace) {
-            long moved = source.allocate(newCapacity);
-            MemorySegment.copy(MEMORY, address, MEMORY, moved, Math.min(oldCapacity, newCapacity));
-            source.free(address);
-            address = moved;
-            blockSize = UNKNOWN;
-        }
-        capacity = newCapacity;
-        internalView = null;
-        source.live().onResized(oldCapacity, newCapacity);
-        if (newCapacity < oldCapacity) {
-            trimIndicesToCapacity(newCapacity);
-        }
-        return this;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return allocator;
-    }
-
-    @Override
-    public ByteOrder order() {
-        return ByteOrder.BIG_ENDIAN;
-    }
-
-    @Override
-    public ByteBuf unwrap() {
-        return null;
+    ByteBuf newBufferForCopy(int length) {
+        return alloc().directBuffer(length, maxCapacity());
     }
 
     @Override
     public boolean isDirect() {
-        return true;
-    }
-
-    @Override
-    public boolean isContiguous() {
         return true;
     }
 
@@ -322,32 +245,6 @@ final class ApfDirectByteBuf extends AbstractReferenceCountedByteBuf {
     }
 
     @Override
-    public int getBytes(int index, GatheringByteChannel out, int length) throws IOException {
-        return out.write(duplicateView(index, length));
-    }
-
-    @Override
-    public int getBytes(int index, FileChannel out, long position, int length) throws IOException {
-        return out.write(duplicateView(index, length), position);
-    }
-
-    @Override
-    public int readBytes(GatheringByteChannel out, int length) throws IOException {
-        checkReadableBytes(length);
-        int written = out.write(view(readerIndex(), length));
-        skipBytes(written);
-        return written;
-    }
-
-    @Override
-    public int readBytes(FileChannel out, long position, int length) throws IOException {
-        checkReadableBytes(length);
-        int written = out.write(view(readerIndex(), length), position);
-        skipBytes(written);
-        return written;
-    }
-
-    @Override
     public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
         checkSrcIndex(index, length, srcIndex, src.capacity());
         if (src.hasMemoryAddress()) {
@@ -402,68 +299,5 @@ final class ApfDirectByteBuf extends AbstractReferenceCountedByteBuf {
             }
         } while (done < length);
         return done;
-    }
-
-    @Override
-    public int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
-        try {
-            return in.read(internalNioBuffer(index, length));
-        } catch (ClosedChannelException ignored) {
-            return -1;
-        }
-    }
-
-    @Override
-    public int setBytes(int index, FileChannel in, long position, int length) throws IOException {
-        try {
-            return in.read(internalNioBuffer(index, length), position);
-        } catch (ClosedChannelException ignored) {
-            return -1;
-        }
-    }
-
-    @Override
-    public ByteBuf copy(int index, int length) {
-        checkIndex(index, length);
-        ByteBuf copy = alloc().directBuffer(length, maxCapacity());
-        return copy.writeBytes(this, index, length);
-    }
-
-    @Override
-    public int nioBufferCount() {
-        return 1;
-    }
-
-    @Override
-    public ByteBuffer nioBuffer(int index, int length) {
-        checkIndex(index, length);
-        return MEMORY.asSlice(address + index, length).asByteBuffer();
-    }
-
-    @Override
-    public ByteBuffer[] nioBuffers(int index, int length) {
-        return new ByteBuffer[] {nioBuffer(index, length)};
-    }
-
-    /** Returns the cached view of the block with its position at {@code index} and its limit {@code length} on. */
-    @Override
-    public ByteBuffer internalNioBuffer(int index, int length) {
-        checkIndex(index, length);
-        return view(index, length);
-    }
-
-    private ByteBuffer view(int index, int length) {
-        ByteBuffer view = internalView;
-        if (view == null) {
-            internalView = view = MEMORY.asSlice(address, capacity).asByteBuffer();
-        }
-        view.limit(index + length).position(index);
-        return view;
-    }
-
-    /** A fresh view of {@code [index, index + length)} for callers that must not disturb the cached one. */
-    private ByteBuffer duplicateView(int index, int length) {
-        checkIndex(index, length);
-        return MEMORY.asSlice(address, capacity).asByteBuffer().limit(index + length).position(index);
     }
 }

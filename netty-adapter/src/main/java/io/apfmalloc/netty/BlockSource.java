@@ -5,6 +5,7 @@ import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.ApfThreadCache;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where buffers get their blocks: one core allocator, reached through the calling event loop's own cache when the
@@ -21,6 +22,8 @@ final class BlockSource {
     private final String kind;
     private final FastThreadLocal<ApfThreadCache> eventLoopCaches;
     private final LiveBuffers live = new LiveBuffers();
+    /** Bytes of buffers too large for the core, held in storage of their own (huge heap buffers). */
+    private final LongAdder unpooledBytes = new LongAdder();
 
     BlockSource(ApfAllocator core, String kind, boolean useEventLoopCaches) {
         this.core = core;
@@ -75,6 +78,19 @@ final class BlockSource {
         if (eventLoopCaches != null && eventLoopCaches.isSet()) {
             eventLoopCaches.get().flush();
         }
+    }
+
+    void onUnpooledAllocated(int bytes) {
+        unpooledBytes.add(bytes);
+    }
+
+    void onUnpooledFreed(int bytes) {
+        unpooledBytes.add(-bytes);
+    }
+
+    /** Returns the bytes held for this source's buffers: the core's mappings and any unpooled storage. */
+    long heldBytes() {
+        return core.stats().mappedBytes() + unpooledBytes.sum();
     }
 
     /** Returns the counters of this source's live buffers. */

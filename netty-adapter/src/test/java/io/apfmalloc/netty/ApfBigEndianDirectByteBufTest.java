@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteOrder;
 
 /** Netty's buffer conformance suite on big-endian direct buffers, each in the block of its own size class. */
-class ApfBigEndianDirectByteBufTest extends AbstractApfDirectByteBufTest {
+class ApfBigEndianDirectByteBufTest extends AbstractApfByteBufTest {
     @Override
     protected ByteBuf alloc(int length, int maxCapacity) {
         ByteBuf buffer = ALLOCATOR.directBuffer(length, maxCapacity);

@@ -6,22 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.AbstractByteBufAllocatorTest;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocatorMetric;
-import org.junit.jupiter.api.Disabled;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Netty's allocator conformance suite on {@link ApfByteBufAllocator}. Replaced, with the reason at each: the type
- * assertion (our buffer types, not Netty's unpooled ones), the direct used-memory figures (our core maps 64 KiB
- * superblocks per size class), and the heap reuse test while heap buffers are unpooled.
+ * assertion (our buffer types, not Netty's unpooled ones) and the used-memory figures (our cores map one APF fetch
+ * of superblocks per size class).
  */
 class ApfByteBufAllocatorTest extends AbstractByteBufAllocatorTest<ApfByteBufAllocator> {
     /**
      * What the first allocation of a size class maps: a new bin's first fetch, made before APF has sampled
-     * anything, takes half the bin's bound, and the bound is the 1 MiB {@code maxBinBytes} budget (1,024 blocks of
-     * 1 KiB, 512 of 2 KiB): 512 KiB, in 64 KiB superblocks.
+     * anything, asks for as much as a fetch may bring, {@code apfMaxFetchBytes} (128 KiB), in 64 KiB superblocks.
      */
-    private static final long FIRST_FETCH = 512 * 1024;
+    private static final long FIRST_FETCH = 128 * 1024;
 
     @Override
     protected ApfByteBufAllocator newAllocator(boolean preferDirect) {
@@ -50,33 +48,33 @@ class ApfByteBufAllocatorTest extends AbstractByteBufAllocatorTest<ApfByteBufAll
     }
 
     /**
-     * Netty's version expects one figure per capacity for heap and direct alike; ours differ: direct memory is
-     * counted in superblocks mapped (a first fetch for the 1 KiB class, another when the buffer moves to the 2 KiB
-     * class), kept after release for reuse until {@code trim()}, while unpooled heap memory is exactly the live
-     * capacity (Netty's hooks, left at their defaults, state that for {@code testUsedHeapMemory}).
+     * Netty's version takes its figures from the {@code expectedUsedMemory} hooks, one figure per capacity; ours
+     * count what the core maps: the first allocation of a class maps one APF fetch (128 KiB: {@code
+     * apfMaxFetchBytes}), moving the buffer to the 2 KiB class maps another, and both stay mapped after release
+     * for reuse until {@code trim()}.
      */
     @Override
     @Test
     public void testUsedDirectMemory() {
         ApfByteBufAllocator allocator = newAllocator(true);
-        ByteBufAllocatorMetric metric = allocator.metric();
-        assertEquals(0, metric.usedDirectMemory());
-        ByteBuf buffer = allocator.directBuffer(1024, 4096);
-        assertEquals(FIRST_FETCH, metric.usedDirectMemory());
-
-        buffer.capacity(buffer.capacity() << 1);
-        assertEquals(2 * FIRST_FETCH, metric.usedDirectMemory(), buffer.toString());
-
-        buffer.release();
-        assertEquals(2 * FIRST_FETCH, metric.usedDirectMemory());
-        allocator.trim();
-        assertEquals(0, metric.usedDirectMemory());
+        checkUsedMemory(allocator, allocator.metric()::usedDirectMemory, allocator.directBuffer(1024, 4096));
     }
 
+    /** As {@link #testUsedDirectMemory()}: heap buffers are blocks of the heap core, counted the same way. */
     @Override
     @Test
-    @Disabled("Heap buffers are Netty's unpooled byte[] buffers until the core's heap superblocks land: each 1 MiB "
-        + "heapBuffer allocates 1 MiB of Java heap. ApfPooledBufferTest checks the same for direct buffers.")
-    public void shouldReuseChunks() {
+    public void testUsedHeapMemory() {
+        ApfByteBufAllocator allocator = newAllocator(true);
+        checkUsedMemory(allocator, allocator.metric()::usedHeapMemory, allocator.heapBuffer(1024, 4096));
+    }
+
+    private static void checkUsedMemory(ApfByteBufAllocator allocator, LongSupplier used, ByteBuf buffer) {
+        assertEquals(FIRST_FETCH, used.getAsLong());
+        buffer.capacity(buffer.capacity() << 1);
+        assertEquals(2 * FIRST_FETCH, used.getAsLong(), buffer.toString());
+        buffer.release();
+        assertEquals(2 * FIRST_FETCH, used.getAsLong());
+        allocator.trim();
+        assertEquals(0, used.getAsLong());
     }
 }

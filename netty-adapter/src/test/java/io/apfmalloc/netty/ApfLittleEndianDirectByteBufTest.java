@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteOrder;
 
 /** Netty's buffer conformance suite on direct buffers seen little-endian (through Netty's swapped view). */
-class ApfLittleEndianDirectByteBufTest extends AbstractApfDirectByteBufTest {
+class ApfLittleEndianDirectByteBufTest extends AbstractApfByteBufTest {
     @Override
     protected ByteBuf alloc(int length, int maxCapacity) {
         ByteBuf buffer = ALLOCATOR.directBuffer(length, maxCapacity).order(ByteOrder.LITTLE_ENDIAN);

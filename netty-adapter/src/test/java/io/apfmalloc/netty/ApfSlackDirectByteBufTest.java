@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * the size, then shrunk in place): bounds must follow the capacity, not the block, and blocks of other size
  * classes than the plain suite's are used.
  */
-class ApfSlackDirectByteBufTest extends AbstractApfDirectByteBufTest {
+class ApfSlackDirectByteBufTest extends AbstractApfByteBufTest {
     /** {@code newBuffer(150, 500)} asks for 226 bytes, held by the 256-byte class. */
     private static final int BLOCK_OF_226 = 256;
 

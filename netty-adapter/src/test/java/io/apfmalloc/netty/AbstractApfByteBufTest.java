@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Netty's conformance suite for pooled buffers ({@code AbstractByteBufTest} and the pooled checks: fresh buffers
- * have indices and marks at 0, distinct buffers never overlap, growth within the block), run on our direct
- * buffers. Subclasses choose the byte order and how the buffer comes to its block.
+ * have indices and marks at 0, distinct buffers never overlap, growth within the block), run on our buffers.
+ * Subclasses choose direct or heap, the byte order and how the buffer comes to its block.
  *
  * <p>Two tests are replaced, as Netty's adaptive buffer tests replace them, because Netty's versions cast to its
- * {@code PooledByteBuf} to read the chunk handle: ours assert the same with our block size and the block's address.
+ * {@code PooledByteBuf} to read the chunk handle: ours assert the same with our block size and the block's place
+ * (its address, or its array and offset).
  */
-abstract class AbstractApfDirectByteBufTest extends AbstractPooledByteBufTest {
+abstract class AbstractApfByteBufTest extends AbstractPooledByteBufTest {
     /** One allocator per test class, so that buffers of other classes' tests never share its caches. */
     static final ApfByteBufAllocator ALLOCATOR = new ApfByteBufAllocator(true);
 
@@ -26,6 +27,13 @@ abstract class AbstractApfDirectByteBufTest extends AbstractPooledByteBufTest {
     /** Returns the block size a buffer made by {@code newBuffer(150, 500)} has; the class of 150 unless overridden. */
     int blockSizeOf150() {
         return BLOCK_OF_150;
+    }
+
+    /** Identifies the block under {@code buffer}: its address, or its array and offset. */
+    private static long blockOf(ByteBuf buffer) {
+        return buffer.hasMemoryAddress()
+            ? buffer.memoryAddress()
+            : (long) System.identityHashCode(buffer.array()) << 32 | buffer.arrayOffset();
     }
 
     @Override
@@ -41,15 +49,15 @@ abstract class AbstractApfDirectByteBufTest extends AbstractPooledByteBufTest {
         assertEquals(block - 100, buffer.maxFastWritableBytes());
 
         // Writing up to the block's end grows in place: same address.
-        long addressBefore = buffer.memoryAddress();
+        long addressBefore = blockOf(buffer);
         buffer.writeBytes(new byte[block - 100]);
-        assertEquals(addressBefore, buffer.memoryAddress());
+        assertEquals(addressBefore, blockOf(buffer));
         assertEquals(block, buffer.capacity());
         assertEquals(0, buffer.maxFastWritableBytes());
 
         // One more byte moves the contents to a larger block.
         buffer.writeByte(7);
-        assertNotEquals(addressBefore, buffer.memoryAddress());
+        assertNotEquals(addressBefore, blockOf(buffer));
 
         // The block may exceed maxCapacity; fast-writable bytes never do.
         buffer.capacity(500);
@@ -64,11 +72,11 @@ abstract class AbstractApfDirectByteBufTest extends AbstractPooledByteBufTest {
         assertEquals(50, buffer.writableBytes());
         int fastWritable = buffer.maxFastWritableBytes();
         assertTrue(fastWritable > 50);
-        long addressBefore = buffer.memoryAddress();
+        long addressBefore = blockOf(buffer);
 
         // Growing within the block neither moves nor over-reserves: the capacity grows by exactly what was asked.
         buffer.ensureWritable(fastWritable);
-        assertEquals(addressBefore, buffer.memoryAddress());
+        assertEquals(addressBefore, blockOf(buffer));
         assertEquals(100 + fastWritable, buffer.capacity());
         assertEquals(buffer.writableBytes(), buffer.maxFastWritableBytes());
         buffer.release();
