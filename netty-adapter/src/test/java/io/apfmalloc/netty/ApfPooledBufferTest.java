@@ -2,6 +2,7 @@ package io.apfmalloc.netty;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.internal.PlatformDependent;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -21,6 +23,12 @@ import org.junit.jupiter.api.Test;
 /** Checks of our own on pooled direct buffers: reuse, disjointness, growth, release. */
 class ApfPooledBufferTest {
     private final ApfByteBufAllocator allocator = new ApfByteBufAllocator(true);
+
+    /** These tests run Netty as JDK 25 does by default: without {@code sun.misc.Unsafe}; nothing of ours needs it. */
+    @Test
+    void nettyRunsWithoutUnsafe() {
+        assertFalse(PlatformDependent.hasUnsafe());
+    }
 
     @Test
     void freshAndReusedBuffersStartAtZero() {
