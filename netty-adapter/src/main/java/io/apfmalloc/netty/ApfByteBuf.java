@@ -1,0 +1,216 @@
+package io.apfmalloc.netty;
+
+import io.netty.buffer.AbstractReferenceCountedByteBuf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+/**
+ * A buffer over one block of a core allocator: what direct and heap buffers share. The capacity may be smaller than
+ * the block: growing within the block costs nothing ({@link #maxFastWritableBytes()} says how far), growing past it
+ * moves the contents to a larger block inside this same object. Every access is checked against the capacity and
+ * the reference count first (AbstractByteBuf's {@code checkIndex}), so a released buffer throws
+ * {@code IllegalReferenceCountException} and never touches the freed block.
+ *
+ * <p>Like every {@link ByteBuf}, one thread at a time; {@link #release()} may come from any thread, and the block
+ * goes to that thread's cache.
+ */
+abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
+    private static final int UNKNOWN = -1;
+
+    private final ApfByteBufAllocator allocator;
+    final BlockSource source;
+    private int capacity;
+    /** The block's usable size, looked up on first need ({@link #UNKNOWN} until then). */
+    private int blockSize = UNKNOWN;
+    /** A view of the buffer's {@code [0, capacity)}, made on first need, dropped when the capacity or block change. */
+    private ByteBuffer internalView;
+
+    ApfByteBuf(ApfByteBufAllocator allocator, BlockSource source, int initialCapacity, int maxCapacity) {
+        super(maxCapacity);
+        this.allocator = allocator;
+        this.source = source;
+        this.capacity = initialCapacity;
+    }
+
+    /** Returns the usable size of the current block. */
+    abstract int usableSize();
+
+    /** Moves to a new block of at least {@code newCapacity} bytes, keeping the first {@code preserved} bytes. */
+    abstract void moveToNewBlock(int newCapacity, int preserved);
+
+    /** Frees the current block. */
+    abstract void freeBlock();
+
+    /** Returns a new NIO view of {@code [index, index + length)}, its position 0. */
+    abstract ByteBuffer newView(int index, int length);
+
+    /** Returns a new buffer of this kind for {@link #copy(int, int)}. */
+    abstract ByteBuf newBufferForCopy(int length);
+
+    @Override
+    protected final void deallocate() {
+        internalView = null;
+        source.live().onReleased(capacity);
+        freeBlock();
+    }
+
+    @Override
+    public final int capacity() {
+        return capacity;
+    }
+
+    private int blockSize() {
+        int size = blockSize;
+        if (size == UNKNOWN) {
+            blockSize = size = usableSize();
+        }
+        return size;
+    }
+
+    @Override
+    public final int maxFastWritableBytes() {
+        return Math.min(blockSize(), maxCapacity()) - writerIndex();
+    }
+
+    /**
+     * Grows in place up to the block's usable size and shrinks in place down to half of it; otherwise moves the
+     * contents to a block of the new size (copying {@code min(old, new)} bytes) and frees the old one.
+     */
+    @Override
+    public final ByteBuf capacity(int newCapacity) {
+        if (newCapacity == capacity) {
+            ensureAccessible();
+            return this;
+        }
+        checkNewCapacity(newCapacity);
+        int oldCapacity = capacity;
+        int usable = blockSize();
+        boolean inPlace = newCapacity > oldCapacity ? newCapacity <= usable : newCapacity > usable >>> 1;
+        if (!inPlace) {
+            moveToNewBlock(newCapacity, Math.min(oldCapacity, newCapacity));
+            blockSize = UNKNOWN;
+        }
+        capacity = newCapacity;
+        internalView = null;
+        source.live().onResized(oldCapacity, newCapacity);
+        if (newCapacity < oldCapacity) {
+            trimIndicesToCapacity(newCapacity);
+        }
+        return this;
+    }
+
+    @Override
+    public final ByteBufAllocator alloc() {
+        return allocator;
+    }
+
+    @Override
+    public final ByteOrder order() {
+        return ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
+    public final ByteBuf unwrap() {
+        return null;
+    }
+
+    @Override
+    public final boolean isContiguous() {
+        return true;
+    }
+
+    @Override
+    public final ByteBuf copy(int index, int length) {
+        checkIndex(index, length);
+        return newBufferForCopy(length).writeBytes(this, index, length);
+    }
+
+    @Override
+    public final int nioBufferCount() {
+        return 1;
+    }
+
+    @Override
+    public final ByteBuffer nioBuffer(int index, int length) {
+        checkIndex(index, length);
+        return newView(index, length);
+    }
+
+    @Override
+    public final ByteBuffer[] nioBuffers(int index, int length) {
+        return new ByteBuffer[] {nioBuffer(index, length)};
+    }
+
+    /** Returns the cached view of the block with its position at {@code index} and its limit {@code length} on. */
+    @Override
+    public final ByteBuffer internalNioBuffer(int index, int length) {
+        checkIndex(index, length);
+        return view(index, length);
+    }
+
+    private ByteBuffer view(int index, int length) {
+        ByteBuffer view = internalView;
+        if (view == null) {
+            internalView = view = newView(0, capacity);
+        }
+        view.limit(index + length).position(index);
+        return view;
+    }
+
+    /** A fresh view of {@code [index, index + length)} for callers that must not disturb the cached one. */
+    private ByteBuffer duplicateView(int index, int length) {
+        checkIndex(index, length);
+        return newView(0, capacity).limit(index + length).position(index);
+    }
+
+    @Override
+    public final int getBytes(int index, GatheringByteChannel out, int length) throws IOException {
+        return out.write(duplicateView(index, length));
+    }
+
+    @Override
+    public final int getBytes(int index, FileChannel out, long position, int length) throws IOException {
+        return out.write(duplicateView(index, length), position);
+    }
+
+    @Override
+    public final int readBytes(GatheringByteChannel out, int length) throws IOException {
+        checkReadableBytes(length);
+        int written = out.write(view(readerIndex(), length));
+        skipBytes(written);
+        return written;
+    }
+
+    @Override
+    public final int readBytes(FileChannel out, long position, int length) throws IOException {
+        checkReadableBytes(length);
+        int written = out.write(view(readerIndex(), length), position);
+        skipBytes(written);
+        return written;
+    }
+
+    @Override
+    public final int setBytes(int index, ScatteringByteChannel in, int length) throws IOException {
+        try {
+            return in.read(internalNioBuffer(index, length));
+        } catch (ClosedChannelException ignored) {
+            return -1;
+        }
+    }
+
+    @Override
+    public final int setBytes(int index, FileChannel in, long position, int length) throws IOException {
+        try {
+            return in.read(internalNioBuffer(index, length), position);
+        } catch (ClosedChannelException ignored) {
+            return -1;
+        }
+    }
+}

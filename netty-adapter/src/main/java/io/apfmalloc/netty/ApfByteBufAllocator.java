@@ -1,0 +1,226 @@
+package io.apfmalloc.netty;
+
+import io.apfmalloc.core.ApfAllocator;
+import io.apfmalloc.core.MemoryKind;
+import io.apfmalloc.core.TuningPolicy;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
+
+/**
+ * A Netty {@link io.netty.buffer.ByteBufAllocator} whose buffers are blocks of the apfmalloc core: lock-free
+ * size classes from 8 B to 1 MiB, thread caches sized by APF tuning, memory returned to the OS when superblocks
+ * empty. Adopt it with {@code ServerBootstrap.childOption(ChannelOption.ALLOCATOR, ApfByteBufAllocator.DEFAULT)}.
+ *
+ * <p>Each event-loop thread (a {@code FastThreadLocalThread} that cleans up its thread locals) gets a core cache of
+ * its own, closed when the loop ends; every other thread, platform or virtual, shares the core's striped caches, so
+ * thousands of threads do not each hoard memory. A buffer may be released on any thread.
+ *
+ * <p>Heap buffers are slices of pooled {@code byte[]} superblocks of a second core of the heap kind, managed the
+ * same way.
+ *
+ * <p>Every buffer goes through Netty's leak detector. All methods may be called from any thread.
+ */
+public final class ApfByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
+    /**
+     * The shared instance: direct buffers by default unless {@code -Dio.netty.noPreferDirect=true}, core settings
+     * from the {@code apfmalloc.*} system properties (see {@link ApfAllocator.Builder}).
+     */
+    public static final ApfByteBufAllocator DEFAULT = new ApfByteBufAllocator();
+
+    private final BlockSource direct;
+    private final BlockSource heap;
+    private final ApfByteBufAllocatorMetric metric;
+
+    /** Makes an allocator that prefers direct buffers where Netty does; core settings from system properties. */
+    public ApfByteBufAllocator() {
+        this(PlatformDependent.directBufferPreferred());
+    }
+
+    /**
+     * Makes an allocator with core settings from system properties.
+     *
+     * @param preferDirect whether {@link #buffer()} and {@link #ioBuffer()} return direct buffers
+     */
+    public ApfByteBufAllocator(boolean preferDirect) {
+        this(builder().preferDirect(preferDirect));
+    }
+
+    private ApfByteBufAllocator(Builder builder) {
+        super(builder.preferDirect);
+        this.direct = new BlockSource(builder.direct.maxThreadCaches(0).build(), "direct",
+            builder.useEventLoopCaches);
+        this.heap = new BlockSource(builder.heap.maxThreadCaches(0).memoryKind(MemoryKind.HEAP).build(), "heap",
+            builder.useEventLoopCaches);
+        this.metric = new ApfByteBufAllocatorMetric(direct, heap);
+    }
+
+    /** Returns a builder whose core settings default to the {@code apfmalloc.*} system properties. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        return toLeakAwareBuffer(new ApfDirectByteBuf(this, direct, initialCapacity, maxCapacity));
+    }
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        return toLeakAwareBuffer(new ApfHeapByteBuf(this, heap, initialCapacity, maxCapacity));
+    }
+
+    /** Returns true: direct buffers are blocks of the core's pooled memory. */
+    @Override
+    public boolean isDirectBufferPooled() {
+        return true;
+    }
+
+    @Override
+    public ApfByteBufAllocatorMetric metric() {
+        return metric;
+    }
+
+    /** Returns the core behind direct buffers; for tests and benchmarks in this package. */
+    ApfAllocator directCore() {
+        return direct.core();
+    }
+
+    /** Returns the core behind heap buffers; for tests and benchmarks in this package. */
+    ApfAllocator heapCore() {
+        return heap.core();
+    }
+
+    /**
+     * Returns the cached blocks of the calling event loop to the shared heap, so that other threads can reuse them;
+     * does nothing on other threads.
+     */
+    public void trimCurrentThreadCache() {
+        direct.flushCurrentThreadCache();
+        heap.flushCurrentThreadCache();
+    }
+
+    /**
+     * Returns what can be returned now: the calling event loop's cache and the shared stripes are flushed, and
+     * every wholly free superblock goes back to the OS. Other event loops keep their caches until they end or trim.
+     */
+    public void trim() {
+        trimCurrentThreadCache();
+        direct.core().trim();
+        heap.core().trim();
+    }
+
+    /**
+     * Settings of an {@link ApfByteBufAllocator}: whether it prefers direct buffers, whether event loops get their
+     * own caches, and the core's settings (each documented on {@link ApfAllocator.Builder}, with its default and
+     * system property). The core always runs with {@code maxThreadCaches(0)}: only event loops have caches.
+     */
+    public static final class Builder {
+        private final ApfAllocator.Builder direct = ApfAllocator.builder();
+        private final ApfAllocator.Builder heap = ApfAllocator.builder();
+        private boolean preferDirect = PlatformDependent.directBufferPreferred();
+        private boolean useEventLoopCaches = true;
+
+        private Builder() {
+        }
+
+        /** Sets whether {@code buffer()} and {@code ioBuffer()} return direct buffers (default: Netty's choice). */
+        public Builder preferDirect(boolean preferDirect) {
+            this.preferDirect = preferDirect;
+            return this;
+        }
+
+        /**
+         * Sets whether event-loop threads allocate through a cache of their own (default true). Off, every thread
+         * shares the core's striped caches.
+         */
+        public Builder useEventLoopCaches(boolean useEventLoopCaches) {
+            this.useEventLoopCaches = useEventLoopCaches;
+            return this;
+        }
+
+        /**
+         * Sets the most direct memory the direct core may map from the OS (default: {@code MaxDirectMemorySize});
+         * see {@link ApfAllocator.Builder#maxMemory}.
+         */
+        public Builder maxDirectMemory(long bytes) {
+            direct.maxMemory(bytes);
+            return this;
+        }
+
+        /** Sets the most Java heap the heap core's superblocks may take (default: {@code -Xmx}). */
+        public Builder maxHeapMemory(long bytes) {
+            heap.maxMemory(bytes);
+            return this;
+        }
+
+        /** Turns on the core's double-free detection; see {@link ApfAllocator.Builder#checked}. */
+        public Builder checked(boolean checked) {
+            direct.checked(checked);
+            heap.checked(checked);
+            return this;
+        }
+
+        /** Sets how many striped caches non-event-loop threads share; see {@link ApfAllocator.Builder#sharedCaches}. */
+        public Builder sharedCaches(int count) {
+            direct.sharedCaches(count);
+            heap.sharedCaches(count);
+            return this;
+        }
+
+        /** Sets the byte budget of each cache bin; see {@link ApfAllocator.Builder#maxBinBytes}. */
+        public Builder maxBinBytes(long bytes) {
+            direct.maxBinBytes(bytes);
+            heap.maxBinBytes(bytes);
+            return this;
+        }
+
+        /** Sets how many bytes of free superblocks stay mapped; see {@link ApfAllocator.Builder#retainBytes}. */
+        public Builder retainBytes(long bytes) {
+            direct.retainBytes(bytes);
+            heap.retainBytes(bytes);
+            return this;
+        }
+
+        /** Chooses how caches size themselves; see {@link ApfAllocator.Builder#tuningPolicy}. */
+        public Builder tuningPolicy(TuningPolicy policy) {
+            direct.tuningPolicy(policy);
+            heap.tuningPolicy(policy);
+            return this;
+        }
+
+        /** Sets APF's target allocations per fetch; see {@link ApfAllocator.Builder#apfTarget}. */
+        public Builder apfTarget(long allocations) {
+            direct.apfTarget(allocations);
+            heap.apfTarget(allocations);
+            return this;
+        }
+
+        /** Sets APF's sampled burst length; see {@link ApfAllocator.Builder#apfBurstLength}. */
+        public Builder apfBurstLength(int allocations) {
+            direct.apfBurstLength(allocations);
+            heap.apfBurstLength(allocations);
+            return this;
+        }
+
+        /** Sets APF's hibernation between bursts; see {@link ApfAllocator.Builder#apfHibernationLength}. */
+        public Builder apfHibernationLength(int allocations) {
+            direct.apfHibernationLength(allocations);
+            heap.apfHibernationLength(allocations);
+            return this;
+        }
+
+        /** Sets the most bytes one APF fetch brings; see {@link ApfAllocator.Builder#apfMaxFetchBytes}. */
+        public Builder apfMaxFetchBytes(long bytes) {
+            direct.apfMaxFetchBytes(bytes);
+            heap.apfMaxFetchBytes(bytes);
+            return this;
+        }
+
+        /** Makes the allocator, with cores of its own (one direct, one heap). */
+        public ApfByteBufAllocator build() {
+            return new ApfByteBufAllocator(this);
+        }
+    }
+}

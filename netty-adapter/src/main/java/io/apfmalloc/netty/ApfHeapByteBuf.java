@@ -1,0 +1,293 @@
+package io.apfmalloc.netty;
+
+import io.apfmalloc.core.ApfAllocator;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A heap buffer over one block of the heap core's pooled {@code byte[]} superblocks ({@code MemoryKind.HEAP}): a
+ * slice {@code [arrayOffset, arrayOffset + capacity)} of an array that other buffers share. Buffers larger than the
+ * heap core serves ({@link #MAX_POOLED_SIZE}) get an array of their own, as Netty's pooled allocator does for huge
+ * buffers. See {@link ApfByteBuf} for capacity and release.
+ */
+final class ApfHeapByteBuf extends ApfByteBuf {
+    /** The largest heap buffer the core pools: {@code MemoryKind.HEAP} refuses allocations above 4 MiB. */
+    static final int MAX_POOLED_SIZE = 4 << 20;
+    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT_LE =
+        MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_LE =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The block's handle in the heap core, or 0 when {@link #array} is a huge buffer's own. */
+    private long address;
+    private byte[] array;
+    private int offset;
+
+    ApfHeapByteBuf(ApfByteBufAllocator allocator, BlockSource source, int initialCapacity, int maxCapacity) {
+        super(allocator, source, initialCapacity, maxCapacity);
+        allocateBlock(initialCapacity);
+        source.live().onAllocated(initialCapacity);
+    }
+
+    private void allocateBlock(int size) {
+        if (size > MAX_POOLED_SIZE) {
+            array = new byte[size];
+            offset = 0;
+            address = 0;
+            source.onUnpooledAllocated(size);
+        } else {
+            ApfAllocator core = source.core();
+            address = source.allocate(size);
+            array = core.array(address);
+            offset = core.arrayOffset(address);
+        }
+    }
+
+    @Override
+    int usableSize() {
+        return address == 0 ? array.length : source.usableSize(address);
+    }
+
+    @Override
+    void moveToNewBlock(int newCapacity, int preserved) {
+        long oldAddress = address;
+        byte[] oldArray = array;
+        int oldOffset = offset;
+        allocateBlock(newCapacity);
+        System.arraycopy(oldArray, oldOffset, array, offset, preserved);
+        free(oldAddress, oldArray);
+    }
+
+    @Override
+    void freeBlock() {
+        free(address, array);
+    }
+
+    private void free(long block, byte[] blockArray) {
+        if (block == 0) {
+            source.onUnpooledFreed(blockArray.length);
+        } else {
+            source.free(block);
+        }
+    }
+
+    @Override
+    ByteBuffer newView(int index, int length) {
+        return ByteBuffer.wrap(array, offset + index, length).slice();
+    }
+
+    @Override
+    ByteBuf newBufferForCopy(int length) {
+        return alloc().heapBuffer(length, maxCapacity());
+    }
+
+    @Override
+    public boolean isDirect() {
+        return false;
+    }
+
+    @Override
+    public boolean hasArray() {
+        return true;
+    }
+
+    @Override
+    public byte[] array() {
+        ensureAccessible();
+        return array;
+    }
+
+    @Override
+    public int arrayOffset() {
+        return offset;
+    }
+
+    @Override
+    public boolean hasMemoryAddress() {
+        return false;
+    }
+
+    @Override
+    public long memoryAddress() {
+        throw new UnsupportedOperationException("heap buffer");
+    }
+
+    // Primitive accessors: AbstractByteBuf has checked the index and the reference count before each call.
+
+    @Override
+    protected byte _getByte(int index) {
+        return array[offset + index];
+    }
+
+    @Override
+    protected short _getShort(int index) {
+        return (short) SHORT_BE.get(array, offset + index);
+    }
+
+    @Override
+    protected short _getShortLE(int index) {
+        return (short) SHORT_LE.get(array, offset + index);
+    }
+
+    @Override
+    protected int _getUnsignedMedium(int index) {
+        return (_getByte(index) & 0xff) << 16 | _getShort(index + 1) & 0xffff;
+    }
+
+    @Override
+    protected int _getUnsignedMediumLE(int index) {
+        return _getByte(index) & 0xff | (_getShortLE(index + 1) & 0xffff) << 8;
+    }
+
+    @Override
+    protected int _getInt(int index) {
+        return (int) INT_BE.get(array, offset + index);
+    }
+
+    @Override
+    protected int _getIntLE(int index) {
+        return (int) INT_LE.get(array, offset + index);
+    }
+
+    @Override
+    protected long _getLong(int index) {
+        return (long) LONG_BE.get(array, offset + index);
+    }
+
+    @Override
+    protected long _getLongLE(int index) {
+        return (long) LONG_LE.get(array, offset + index);
+    }
+
+    @Override
+    protected void _setByte(int index, int value) {
+        array[offset + index] = (byte) value;
+    }
+
+    @Override
+    protected void _setShort(int index, int value) {
+        SHORT_BE.set(array, offset + index, (short) value);
+    }
+
+    @Override
+    protected void _setShortLE(int index, int value) {
+        SHORT_LE.set(array, offset + index, (short) value);
+    }
+
+    @Override
+    protected void _setMedium(int index, int value) {
+        _setByte(index, value >>> 16);
+        _setShort(index + 1, value);
+    }
+
+    @Override
+    protected void _setMediumLE(int index, int value) {
+        _setByte(index, value);
+        _setShortLE(index + 1, value >>> 8);
+    }
+
+    @Override
+    protected void _setInt(int index, int value) {
+        INT_BE.set(array, offset + index, value);
+    }
+
+    @Override
+    protected void _setIntLE(int index, int value) {
+        INT_LE.set(array, offset + index, value);
+    }
+
+    @Override
+    protected void _setLong(int index, long value) {
+        LONG_BE.set(array, offset + index, value);
+    }
+
+    @Override
+    protected void _setLongLE(int index, long value) {
+        LONG_LE.set(array, offset + index, value);
+    }
+
+    // Bulk copies: System.arraycopy between arrays, MemorySegment.copy to and from native memory.
+
+    @Override
+    public ByteBuf getBytes(int index, ByteBuf dst, int dstIndex, int length) {
+        checkDstIndex(index, length, dstIndex, dst.capacity());
+        if (dst.hasMemoryAddress()) {
+            MemorySegment.copy(MemorySegment.ofArray(array), offset + index, NativeMemory.ALL,
+                dst.memoryAddress() + dstIndex, length);
+        } else if (dst.hasArray()) {
+            System.arraycopy(array, offset + index, dst.array(), dst.arrayOffset() + dstIndex, length);
+        } else {
+            dst.setBytes(dstIndex, array, offset + index, length);
+        }
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, byte[] dst, int dstIndex, int length) {
+        checkDstIndex(index, length, dstIndex, dst.length);
+        System.arraycopy(array, offset + index, dst, dstIndex, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, ByteBuffer dst) {
+        int length = dst.remaining();
+        checkIndex(index, length);
+        dst.put(array, offset + index, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf getBytes(int index, OutputStream out, int length) throws IOException {
+        checkIndex(index, length);
+        out.write(array, offset + index, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
+        checkSrcIndex(index, length, srcIndex, src.capacity());
+        if (src.hasMemoryAddress()) {
+            MemorySegment.copy(NativeMemory.ALL, src.memoryAddress() + srcIndex, MemorySegment.ofArray(array),
+                offset + index, length);
+        } else if (src.hasArray()) {
+            System.arraycopy(src.array(), src.arrayOffset() + srcIndex, array, offset + index, length);
+        } else {
+            src.getBytes(srcIndex, array, offset + index, length);
+        }
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, byte[] src, int srcIndex, int length) {
+        checkSrcIndex(index, length, srcIndex, src.length);
+        System.arraycopy(src, srcIndex, array, offset + index, length);
+        return this;
+    }
+
+    @Override
+    public ByteBuf setBytes(int index, ByteBuffer src) {
+        int length = src.remaining();
+        checkIndex(index, length);
+        src.get(array, offset + index, length);
+        return this;
+    }
+
+    /** One {@code read} into the block, as Netty's heap buffers: returns what it returned. */
+    @Override
+    public int setBytes(int index, InputStream in, int length) throws IOException {
+        checkIndex(index, length);
+        return in.read(array, offset + index, length);
+    }
+}
