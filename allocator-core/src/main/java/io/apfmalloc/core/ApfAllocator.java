@@ -273,6 +273,30 @@ public final class ApfAllocator {
         return address == 0 ? 0 : usableSize(ownerOf(address));
     }
 
+    /**
+     * Returns how many bytes an allocation of {@code size} bytes will be able to hold, without allocating: its size
+     * class's block size, or the page-rounded size of a large allocation. For callers that size buffers to their
+     * block (a {@code ByteBuf}'s fast writable bytes) without a page map lookup per allocation.
+     *
+     * @throws IllegalArgumentException if {@code size < 0}
+     */
+    public static long usableSizeFor(long size) {
+        checkSize(size);
+        int sizeClass = SizeClasses.classOf(size);
+        if (sizeClass >= 0) {
+            return SizeClasses.blockSize(sizeClass);
+        }
+        return size > Heap.MAX_LARGE_SIZE ? size : (size + OsMemory.PAGE_SIZE - 1) & -OsMemory.PAGE_SIZE;
+    }
+
+    /**
+     * Returns the largest single allocation this allocator can serve, memory limit aside: 4 MiB for
+     * {@link MemoryKind#HEAP} (one array slot), 64 TiB off-heap.
+     */
+    public long maxAllocationSize() {
+        return arrays == null ? Heap.MAX_LARGE_SIZE : ArrayMemorySource.SLOT_SIZE;
+    }
+
     private static long usableSize(Descriptor owner) {
         return owner.sizeClass() == Descriptor.LARGE ? owner.mappingSize() : owner.blockSize();
     }

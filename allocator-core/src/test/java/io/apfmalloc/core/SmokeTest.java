@@ -28,4 +28,16 @@ class SmokeTest {
         assertTrue(after.isConsistent(), after.toString());
         assertEquals(0, allocator.stats().liveSuperblocks(), allocator.stats().toString());
     }
+
+    @Test
+    void usableSizeForPredictsTheBlockAnAllocationGets() {
+        ApfAllocator allocator = ApfAllocator.builder().build();
+        for (long size : new long[] {0, 1, 8, 9, 100, 4096, 5000, 65_536, 1 << 20, (1 << 20) + 1, 3_000_000}) {
+            long address = allocator.malloc(size);
+            assertEquals(allocator.usableSize(address), ApfAllocator.usableSizeFor(size), "size " + size);
+            allocator.free(address);
+        }
+        assertEquals(4L << 20, ApfAllocator.builder().memoryKind(MemoryKind.HEAP).build().maxAllocationSize());
+        assertTrue(allocator.maxAllocationSize() >= 1L << 40);
+    }
 }
