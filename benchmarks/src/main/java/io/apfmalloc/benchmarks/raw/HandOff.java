@@ -26,8 +26,9 @@ import org.openjdk.jmh.infra.Control;
  * from the heap: the cross-thread path. A confined arena cannot be closed by another thread, so it has no entry here.
  *
  * <p>The score to read is the producer's ({@code …Producer}): blocks handed off per second. A side waiting on a full
- * or empty ring spins, and gives up when JMH ends the iteration ({@link Control#stopMeasurement}); blocks still in
- * the ring then are freed by the next iteration's consumer, or at the end of the trial.
+ * or empty ring spins briefly, then yields, and gives up when JMH ends the iteration
+ * ({@link Control#stopMeasurement}); blocks still in the ring then are freed by the next iteration's consumer, or at
+ * the end of the trial.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -38,6 +39,13 @@ import org.openjdk.jmh.infra.Control;
 public class HandOff {
     /** Slots in the ring: how far the producer may run ahead of the consumer. */
     public static final int RING_CAPACITY = 1024;
+
+    /**
+     * Failed polls before a waiting side yields its core. On a machine with no more cores than runnable threads (2
+     * here, shared with other work), a side that only spins can burn its whole time slice while the other side waits
+     * for a core; a hundred polls (about a microsecond) cover the common short wait.
+     */
+    private static final int SPINS_BEFORE_YIELD = 100;
 
     /** The block size in bytes. */
     @Param({"16", "256", "4096", "65536"})
@@ -140,27 +148,38 @@ public class HandOff {
         }
     }
 
-    /** Spins until the ring has room, or the iteration ends (-1). */
+    /** Waits until the ring has room, or the iteration ends (-1). */
     private int claim(Control control) {
         int slot;
-        while ((slot = ring.claim()) < 0) {
-            if (control.stopMeasurement) {
+        for (int attempt = 0; (slot = ring.claim()) < 0; attempt++) {
+            if (!backOff(control, attempt)) {
                 return -1;
             }
-            Thread.onSpinWait();
         }
         return slot;
     }
 
-    /** Spins until the ring has a block, or the iteration ends (-1). */
+    /** Waits until the ring has a block, or the iteration ends (-1). */
     private int next(Control control) {
         int slot;
-        while ((slot = ring.next()) < 0) {
-            if (control.stopMeasurement) {
+        for (int attempt = 0; (slot = ring.next()) < 0; attempt++) {
+            if (!backOff(control, attempt)) {
                 return -1;
             }
-            Thread.onSpinWait();
         }
         return slot;
+    }
+
+    /** Spins, then yields; returns false once JMH has ended the iteration. */
+    private static boolean backOff(Control control, int attempt) {
+        if (control.stopMeasurement) {
+            return false;
+        }
+        if (attempt < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+        return true;
     }
 }
