@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -27,7 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * apfmalloc, glibc {@code malloc} and FFM arenas per shape, and apfmalloc's ratio to each.
  *
  * <p>Run from the repository root: {@code mvn -B -q -DskipTests -Praw-bench package} (about five minutes), or with
- * {@code -Dlong} for forks and iterations worth quoting (about forty minutes). The table also goes to
+ * {@code -Dlong} for forks and iterations worth quoting (about thirty minutes). The table also goes to
  * {@code benchmarks/target/raw-malloc-comparison.md}. System properties narrow a development run:
  * {@code raw.shapes} ({@code pair,batch,handoff}), {@code raw.allocators}
  * ({@code apf,libc,libcTransition,arenaShared,arenaConfined}), {@code raw.sizes} ({@code 16,256,4096,65536}),
@@ -113,7 +112,7 @@ public final class RawMallocComparison {
                 ChainedOptionsBuilder options = options(effort, shape, chosen, sizes)
                     .threads(Integer.parseInt(threads));
                 for (RunResult result : new Runner(options.build()).run()) {
-                    record(table, s, result);
+                    addResult(table, s, result);
                 }
             }
         }
@@ -148,7 +147,7 @@ public final class RawMallocComparison {
         return options;
     }
 
-    private static void record(Map<Row, Map<String, Score>> table, int shapeIndex, RunResult result) {
+    private static void addResult(Map<Row, Map<String, Score>> table, int shapeIndex, RunResult result) {
         String benchmark = result.getParams().getBenchmark();
         String allocator = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         boolean group = SHAPES.get(shapeIndex).group();
@@ -243,7 +242,7 @@ public final class RawMallocComparison {
         return Arrays.stream(System.getProperty(name, defaultValue).split(","))
             .map(String::trim)
             .filter(value -> !value.isEmpty())
-            .collect(Collectors.toList());
+            .toList();
     }
 
     private static String loadAverage() {
