@@ -128,6 +128,7 @@ public final class EchoServer implements AutoCloseable {
         int metricsInterval = args.length > 2 ? Integer.parseInt(args[2]) : 10;
 
         EchoServer server = start(port, transport, metricsInterval, System.out);
+        AllocatorMetricsEvent.register();  // the same figures in JFR recordings
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "echo-shutdown"));
         System.out.printf("echo server on 127.0.0.1:%d (%s), buffers from ApfByteBufAllocator.DEFAULT%n",
             server.port(), transport);

@@ -131,6 +131,7 @@ public final class HttpHelloServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT;
         HttpHelloServer server = start(port);
+        AllocatorMetricsEvent.register();  // the same figures in JFR recordings
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "http-shutdown"));
         System.out.printf("HTTP server on http://127.0.0.1:%d/ (also POST /echo, GET /metrics)%n", server.port());
         server.channel.closeFuture().sync();
