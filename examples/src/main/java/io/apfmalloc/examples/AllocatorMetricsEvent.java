@@ -68,6 +68,10 @@ public final class AllocatorMetricsEvent extends Event {
     @DataAmount
     long memoryLimit;
 
+    /** Made only by the periodic hook {@link #register} installs. */
+    private AllocatorMetricsEvent() {
+    }
+
     /**
      * Emits the event for {@link ApfByteBufAllocator#DEFAULT} periodically while a recording runs; a second call
      * does nothing. Any thread may call.
