@@ -144,15 +144,15 @@ public final class ApfTuningTour {
         return stats;
     }
 
-    /** Prints one bin: the tuner's fetches, their average size, the APF achieved, and what went back. */
+    /** Prints one bin: the tuner's fetches, their average size, the APF achieved, and what it gave back. */
     private static void print(BinStats bin) {
         String fetches = bin.fetches() == 0 ? "fetches 0"
             : String.format(Locale.ROOT, "fetches %d of %.0f blocks on average, APF %.1f", bin.fetches(),
                 bin.blocksFetched() / (double) bin.fetches(), bin.allocationsPerFetch());
-        System.out.printf(Locale.ROOT, "   %d B bin: allocations %,d, %s; returned %,d blocks, holds %d,"
+        System.out.printf(Locale.ROOT, "   %d B bin: allocations %,d, %s; returned %,d blocks (%,d B), holds %d,"
                 + " returns at %d (hard bound %d)%n",
-            bin.blockSize(), bin.allocations(), fetches, bin.blocksReturned(), bin.cachedBlocks(),
-            bin.returnThreshold(), bin.capacity());
+            bin.blockSize(), bin.allocations(), fetches, bin.blocksReturned(),
+            bin.blocksReturned() * bin.blockSize(), bin.cachedBlocks(), bin.returnThreshold(), bin.capacity());
     }
 
     /** Returns the {@value #BLOCK} B bin of the cache owned by the thread named {@code owner}. */

@@ -25,13 +25,13 @@ class ApfTuningTourTest {
 
         // Ping-pong: one fetch, whose surplus went back; the bin holds a few blocks.
         Matcher pingPong = find(output, "2\\. ping-pong.*\\n.*fetches 1 of \\d+ blocks on average, APF [\\d.]+;"
-            + " returned ([\\d,]+) blocks, holds (\\d+),");
+            + " returned ([\\d,]+) blocks \\([\\d,]+ B\\), holds (\\d+),");
         assertTrue(Integer.parseInt(pingPong.group(2)) <= 4, pingPong.group());
         assertTrue(number(pingPong.group(1)) >= 990, pingPong.group());
 
         // Producer/consumer: the consumer never allocates, yet its bin stays within the return rule's bound.
         Matcher consumer = find(output,
-            "consumer:.*allocations 0, fetches 0; returned ([\\d,]+) blocks, holds (\\d+),");
+            "consumer:.*allocations 0, fetches 0; returned ([\\d,]+) blocks \\([\\d,]+ B\\), holds (\\d+),");
         assertTrue(Integer.parseInt(consumer.group(2)) <= 2 * ApfTuningTour.TARGET + 1, consumer.group());
         assertTrue(number(consumer.group(1)) >= 100_000 - 2 * ApfTuningTour.TARGET - 1, consumer.group());
 
