@@ -288,11 +288,13 @@ public final class EchoBenchmark {
         List<Path> files = benchmark.write(report);
         PrintStream out = System.out;
         out.println();
-        out.println("apf against the best of Netty's allocators (ratios: apf ÷ best peer; > 1 is better for msg/s,"
-            + " < 1 for p99 and RSS):");
-        out.println();
-        out.print(report.headline());
-        out.println();
+        if (report.cells().stream().anyMatch(cell -> cell.bestPeer() != null)) {
+            out.println("apf against the best of Netty's allocators (ratios: apf ÷ best peer; > 1 is better for"
+                + " msg/s, < 1 for p99 and RSS):");
+            out.println();
+            out.print(report.headline());
+            out.println();
+        }
         out.print(report.table());
         out.println();
         out.println(report.noise());

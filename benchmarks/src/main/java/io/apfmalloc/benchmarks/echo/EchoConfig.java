@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  *                   the best of those other than {@code apf}
  * @param connections {@code echo.connections}: connections per run, 16 by default
  * @param inFlight {@code echo.inflight}: messages in flight per connection, 4 by default
- * @param warmupSeconds {@code echo.warmup}: unmeasured load before each measured window, 1 by default
- * @param measureSeconds {@code echo.seconds}: each measured window, 2 by default
+ * @param warmupSeconds {@code echo.warmup}: unmeasured load before each measured window, 0.5 by
+ *                      default (servers and client are already warm; this lets caches settle on the size)
+ * @param measureSeconds {@code echo.seconds}: each measured window, 1.5 by default
  * @param serverWarmupSeconds {@code echo.serverWarmup}: unmeasured load each fresh server gets first (JIT
  *                            compilation), 2 by default
  * @param repeats {@code echo.repeats}: measured runs per allocator and configuration, interleaved, 2 by default
@@ -77,8 +78,8 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
             list("echo.allocators", "apf,pooled,adaptive,unpooled", EchoAllocator::of),
             Integer.parseInt(property("echo.connections", "16")),
             Integer.parseInt(property("echo.inflight", "4")),
-            Double.parseDouble(property("echo.warmup", "1")),
-            Double.parseDouble(property("echo.seconds", "2")),
+            Double.parseDouble(property("echo.warmup", "0.5")),
+            Double.parseDouble(property("echo.seconds", "1.5")),
             Double.parseDouble(property("echo.serverWarmup", "2")),
             Integer.parseInt(property("echo.repeats", "2")),
             Integer.parseInt(property("echo.serverThreads", "1")),

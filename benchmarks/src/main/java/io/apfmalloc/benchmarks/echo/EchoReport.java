@@ -24,8 +24,8 @@ public final class EchoReport {
     /** The columns of the CSV, one row per run. */
     static final List<String> CSV_COLUMNS = List.of("mode", "transport", "size", "allocator", "repeat", "messages",
         "seconds", "messages_per_s", "mb_per_s", "p50_us", "p99_us", "p999_us", "max_us", "peak_rss_bytes",
-        "rss_bytes", "peak_held_bytes", "held_bytes", "server_reads", "server_direct_reads", "verified_messages",
-        "mismatched_messages");
+        "rss_bytes", "peak_held_bytes", "held_bytes", "heap_committed_bytes", "server_reads", "server_direct_reads",
+        "verified_messages", "mismatched_messages");
 
     private final EchoConfig config;
     private final List<EchoRun> runs;
@@ -208,8 +208,9 @@ public final class EchoReport {
             run.allocator().label(), run.repeat(), load.messages(), decimal(load.measureNanos() / 1e9),
             decimal(load.messagesPerSecond()), decimal(load.megabytesPerSecond()), decimal(load.p50Nanos() / 1e3),
             decimal(load.p99Nanos() / 1e3), decimal(load.p999Nanos() / 1e3), decimal(load.maxNanos() / 1e3),
-            server.peakRssBytes(), server.rssBytes(), server.peakHeldBytes(), server.heldBytes(), server.reads(),
-            server.directReads(), load.verifiedMessages(), load.mismatchedMessages());
+            server.peakRssBytes(), server.rssBytes(), server.peakHeldBytes(), server.heldBytes(),
+            server.heapCommittedBytes(), server.reads(), server.directReads(), load.verifiedMessages(),
+            load.mismatchedMessages());
         Map<String, Object> byColumn = new LinkedHashMap<>();
         for (int i = 0; i < CSV_COLUMNS.size(); i++) {
             byColumn.put(CSV_COLUMNS.get(i), values.get(i));

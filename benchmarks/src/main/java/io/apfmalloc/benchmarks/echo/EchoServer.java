@@ -14,6 +14,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,7 +109,8 @@ public final class EchoServer implements AutoCloseable {
         long rss = residentSetBytes();
         long held = EchoAllocator.heldBytes(allocator);
         return new ServerStats(rss, Math.max(rss, peakRss.get()), held, Math.max(held, peakHeld.get()),
-            handler.reads.sum(), handler.directReads.sum());
+            handler.reads.sum(), handler.directReads.sum(),
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
     }
 
     private void sample() {

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param peakHeldBytes the largest held memory sampled since the last reset
  * @param reads buffers the server read since the last reset
  * @param directReads how many of them were direct buffers
+ * @param heapCommittedBytes the Java heap committed when asked (part of the resident set; garbage such as
+ *                           unpooled buffer objects makes it grow)
  */
 public record ServerStats(long rssBytes, long peakRssBytes, long heldBytes, long peakHeldBytes, long reads,
-                          long directReads) {
+                          long directReads, long heapCommittedBytes) {
     static final String TAG = "STATS";
 
     /** Returns this as a protocol line. */
@@ -26,6 +28,7 @@ public record ServerStats(long rssBytes, long peakRssBytes, long heldBytes, long
         values.put("peakHeld", peakHeldBytes);
         values.put("reads", reads);
         values.put("directReads", directReads);
+        values.put("heapCommitted", heapCommittedBytes);
         return KeyValueLine.format(TAG, values);
     }
 
@@ -34,6 +37,7 @@ public record ServerStats(long rssBytes, long peakRssBytes, long heldBytes, long
         Map<String, String> values = KeyValueLine.parse(line);
         return new ServerStats(KeyValueLine.longValue(values, "rss"), KeyValueLine.longValue(values, "peakRss"),
             KeyValueLine.longValue(values, "held"), KeyValueLine.longValue(values, "peakHeld"),
-            KeyValueLine.longValue(values, "reads"), KeyValueLine.longValue(values, "directReads"));
+            KeyValueLine.longValue(values, "reads"), KeyValueLine.longValue(values, "directReads"),
+            KeyValueLine.longValue(values, "heapCommitted"));
     }
 }

@@ -42,7 +42,7 @@ class EchoConfigTest {
         assertEquals(spec, LoadSpec.parse(spec.toLine()));
         LoadResult result = new LoadResult(1000, 4096, 1_500_000_000L, 10, 20, 30, 40, 1200, 0);
         assertEquals(result, LoadResult.parse(result.toLine()));
-        ServerStats stats = new ServerStats(1 << 20, 2 << 20, 4096, 8192, 77, 70);
+        ServerStats stats = new ServerStats(1 << 20, 2 << 20, 4096, 8192, 77, 70, 64 << 20);
         assertEquals(stats, ServerStats.parse(stats.toLine()));
         assertEquals("RESULT", KeyValueLine.tag(result.toLine()));
     }
