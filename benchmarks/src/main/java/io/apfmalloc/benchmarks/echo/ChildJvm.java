@@ -110,11 +110,6 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Returns the child's process id. */
-    long pid() {
-        return process.pid();
-    }
-
     /** Asks the child to quit and waits for it; kills it if it does not end in time. */
     @Override
     public void close() throws InterruptedException {
