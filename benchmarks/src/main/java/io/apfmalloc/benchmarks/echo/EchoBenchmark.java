@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.echo;
 import io.netty.util.Version;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,8 +272,9 @@ public final class EchoBenchmark {
         written.add(json);
         Path png = base.resolveSibling(base.getFileName() + ".png");
         try {
-            EchoChart.write(report, String.format(Locale.ROOT, "%d connections × %d in flight, %.0f s × %d repeats",
-                config.connections(), config.inFlight(), config.measureSeconds(), config.repeats()), png);
+            EchoChart.write(report, String.format(Locale.ROOT, "%d connections × %d in flight, %s s × %d repeats",
+                config.connections(), config.inFlight(), BigDecimal.valueOf(config.measureSeconds())
+                    .stripTrailingZeros().toPlainString(), config.repeats()), png);
             written.add(png);
         } catch (IOException | RuntimeException | LinkageError e) {
             out.println("note: chart not written (" + e + ")");

@@ -16,7 +16,9 @@ import org.knowm.xchart.style.Styler;
  */
 final class EchoChart {
     private static final int WIDTH = 1400;
-    private static final int HEIGHT = 420;
+    private static final int HEIGHT = 460;
+    /** Twelve configurations' labels side by side overlap; slanted they fit. */
+    private static final int LABEL_ROTATION_DEGREES = 20;
     /** apf, pooled, adaptive, unpooled: ours stands out, Netty's in muted shades. */
     private static final Color[] COLORS = {new Color(0xD9480F), new Color(0x1C7ED6), new Color(0x37B24D),
         new Color(0x868E96)};
@@ -43,6 +45,7 @@ final class EchoChart {
         chart.getStyler().setSeriesColors(COLORS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern("0.##");
+        chart.getStyler().setXAxisLabelRotation(LABEL_ROTATION_DEGREES);
         List<String> configurations = report.cells().stream().map(EchoCell::configuration).distinct().toList();
         for (EchoAllocator allocator : EchoAllocator.values()) {
             List<EchoCell> cells = report.cells().stream().filter(cell -> cell.allocator() == allocator).toList();
