@@ -1,0 +1,126 @@
+package io.apfmalloc.benchmarks.echo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A child JVM (an echo server or the client) that talks in lines: commands on its standard input, answers on its
+ * standard output; its standard error is appended to a log file. It runs on this JVM's own {@code java} and class
+ * path, and ends by itself when this JVM does (its input closes).
+ */
+final class ChildJvm implements AutoCloseable {
+    /** The answer queued when the child's output ends. */
+    private static final String END = "\0end";
+    private static final long QUIT_TIMEOUT_SECONDS = 10;
+
+    private final String name;
+    private final Process process;
+    private final Writer input;
+    private final Path log;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(this::readOutput, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Returns the command line of a JVM like this one: the same {@code java} executable and class path,
+     * {@code --enable-native-access=ALL-UNNAMED}, then {@code jvmFlags}, the main class and its arguments.
+     */
+    static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+            .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmFlags);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(arguments);
+        return command;
+    }
+
+    /** Starts {@code command}, its standard error appended to {@code log}. */
+    static ChildJvm start(String name, List<String> command, Path log) throws IOException {
+        Process process = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        return new ChildJvm(name, process, log);
+    }
+
+    private void readOutput() {
+        try (BufferedReader output = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = output.readLine(); line != null; line = output.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("ERROR reading the output of " + name + ": " + e);
+        }
+        lines.add(END);
+    }
+
+    /** Sends one command line. */
+    void send(String line) throws IOException {
+        input.write(line);
+        input.write('\n');
+        input.flush();
+    }
+
+    /**
+     * Waits for the next answer tagged {@code tag} and returns it; hands every other answer to {@code others}.
+     *
+     * @throws IllegalStateException if the child answers {@code ERROR}, ends, or says nothing for
+     *                               {@code timeoutSeconds}
+     */
+    String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
+        while (true) {
+            String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new IllegalStateException(name + " said nothing for " + timeoutSeconds + " s (log: " + log + ")");
+            }
+            if (line.equals(END)) {
+                throw new IllegalStateException(name + " ended unexpectedly (log: " + log + ")");
+            }
+            String lineTag = KeyValueLine.tag(line);
+            if (lineTag.equals(tag)) {
+                return line;
+            }
+            if (lineTag.equals("ERROR")) {
+                throw new IllegalStateException(name + ": " + line + " (log: " + log + ")");
+            }
+            others.accept(line);
+        }
+    }
+
+    /** Asks the child to quit and waits for it; kills it if it does not end in time. */
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            send("quit");
+            input.close();
+        } catch (IOException e) {
+            // Already gone: its input is closed, which ends it too.
+        }
+        if (!process.waitFor(QUIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

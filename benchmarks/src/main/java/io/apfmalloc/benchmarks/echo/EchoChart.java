@@ -1,0 +1,63 @@
+package io.apfmalloc.benchmarks.echo;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Draws an echo report as one PNG of three bar charts, one group of bars per configuration and one bar per
+ * allocator: throughput over the best peer's, p99 latency over the best peer's, and the server's peak resident set.
+ */
+final class EchoChart {
+    private static final int WIDTH = 1400;
+    private static final int HEIGHT = 460;
+    /** Twelve configurations' labels side by side overlap; slanted they fit. */
+    private static final int LABEL_ROTATION_DEGREES = 20;
+    /** apf, pooled, adaptive, unpooled: ours stands out, Netty's in muted shades. */
+    private static final Color[] COLORS = {new Color(0xD9480F), new Color(0x1C7ED6), new Color(0x37B24D),
+        new Color(0x868E96)};
+
+    private EchoChart() {
+    }
+
+    /** Writes the chart of {@code report} to {@code file} (a {@code .png} name). */
+    static void write(EchoReport report, String subtitle, Path file) throws IOException {
+        List<CategoryChart> charts = List.of(
+            chart(report, "Echo throughput ÷ best Netty allocator (higher is better) — " + subtitle,
+                "messages/s ÷ best peer", EchoCell::throughputRatio),
+            chart(report, "p99 round-trip latency ÷ best Netty allocator (lower is better)", "p99 ÷ best peer",
+                EchoCell::p99Ratio),
+            chart(report, "Server peak resident set (MiB)", "MiB", cell -> cell.peakRssBytes() / (1 << 20)));
+        BitmapEncoder.saveBitmap(charts, charts.size(), 1, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static CategoryChart chart(EchoReport report, String title, String yAxis,
+                                       ToDoubleFunction<EchoCell> value) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+            .xAxisTitle("JVM mode, transport, message size").yAxisTitle(yAxis).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setSeriesColors(COLORS);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisDecimalPattern("0.##");
+        chart.getStyler().setXAxisLabelRotation(LABEL_ROTATION_DEGREES);
+        List<String> configurations = report.cells().stream().map(EchoCell::configuration).distinct().toList();
+        for (EchoAllocator allocator : EchoAllocator.values()) {
+            List<EchoCell> cells = report.cells().stream().filter(cell -> cell.allocator() == allocator).toList();
+            if (cells.size() == configurations.size()) {
+                chart.addSeries(allocator.label(), configurations,
+                    cells.stream().map(cell -> finite(value.applyAsDouble(cell))).toList());
+            }
+        }
+        return chart;
+    }
+
+    private static double finite(double value) {
+        return Double.isFinite(value) ? value : 0;
+    }
+}

@@ -1,0 +1,208 @@
+package io.apfmalloc.benchmarks.echo;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A Netty echo server on 127.0.0.1 whose channels allocate from the allocator under test: it writes back every
+ * buffer it reads and flushes when a read completes, so its allocator's work is the read buffers, released when
+ * their echo is written.
+ *
+ * <p>As a program ({@link #main}) it prints {@code PORT <port>} once bound, then answers lines on standard input:
+ * {@code reset} (answers {@code OK}) starts sampling the resident set and the allocator's held memory every 100 ms;
+ * {@code stats} answers a {@link ServerStats} line; {@code quit}, or the end of input, stops the server.
+ */
+public final class EchoServer implements AutoCloseable {
+    /** How often resident set and held memory are sampled between {@code reset} and {@code stats}. */
+    private static final long SAMPLE_MILLIS = 100;
+    private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
+    private final ByteBufAllocator allocator;
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final EchoHandler handler;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "echo-server-sampler");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong peakRss = new AtomicLong();
+    private final AtomicLong peakHeld = new AtomicLong();
+    private ScheduledFuture<?> sampling;
+
+    private EchoServer(ByteBufAllocator allocator, EventLoopGroup group, Channel channel, EchoHandler handler) {
+        this.allocator = allocator;
+        this.group = group;
+        this.channel = channel;
+        this.handler = handler;
+    }
+
+    /**
+     * Starts a server on an ephemeral port of 127.0.0.1.
+     *
+     * @param allocatorKind the allocator of the server channel and of every accepted channel
+     * @param transport NIO or epoll; must be {@linkplain EchoTransport#isAvailable() available}
+     * @param threads event-loop threads
+     */
+    public static EchoServer start(EchoAllocator allocatorKind, EchoTransport transport, int threads)
+            throws InterruptedException {
+        ByteBufAllocator allocator = allocatorKind.create();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
+            new DefaultThreadFactory("echo-server-" + allocatorKind.label()), transport.ioHandlerFactory());
+        EchoHandler handler = new EchoHandler();
+        try {
+            Channel channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(handler)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            return new EchoServer(allocator, group, channel, handler);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Returns the port the server listens on. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Starts sampling peaks anew and zeroes the read counters. Call from one thread at a time. */
+    public synchronized void reset() {
+        stopSampling();
+        handler.reads.reset();
+        handler.directReads.reset();
+        peakRss.set(residentSetBytes());
+        peakHeld.set(EchoAllocator.heldBytes(allocator));
+        sampling = sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops sampling and returns the figures since the last {@link #reset()}. Call from one thread at a time. */
+    public synchronized ServerStats stats() {
+        stopSampling();
+        long rss = residentSetBytes();
+        long held = EchoAllocator.heldBytes(allocator);
+        return new ServerStats(rss, Math.max(rss, peakRss.get()), held, Math.max(held, peakHeld.get()),
+            handler.reads.sum(), handler.directReads.sum(),
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
+    }
+
+    private void sample() {
+        peakRss.accumulateAndGet(residentSetBytes(), Math::max);
+        peakHeld.accumulateAndGet(EchoAllocator.heldBytes(allocator), Math::max);
+    }
+
+    private void stopSampling() {
+        if (sampling != null) {
+            sampling.cancel(false);
+            sampling = null;
+        }
+    }
+
+    /** Stops the server and its event loops. */
+    @Override
+    public void close() throws InterruptedException {
+        sampler.shutdownNow();
+        channel.close().sync();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+    }
+
+    /** Returns this process's resident set from {@code /proc/self/status}, or -1 if it cannot be read. */
+    static long residentSetBytes() {
+        try {
+            for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    return 1024 * Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * Runs a server until {@code quit} or the end of standard input.
+     *
+     * @param args the allocator ({@code apf}, {@code pooled}, {@code adaptive}, {@code unpooled}), the transport
+     *             ({@code nio}, {@code epoll}), and optionally the event-loop threads (default 1)
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: EchoServer <apf|pooled|adaptive|unpooled> <nio|epoll> [threads]");
+            System.exit(2);
+        }
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        try (EchoServer server = start(EchoAllocator.of(args[0]), EchoTransport.of(args[1]), threads)) {
+            reply("PORT " + server.port());
+            BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = input.readLine(); line != null && !line.equals("quit"); line = input.readLine()) {
+                switch (line.trim()) {
+                    case "reset" -> {
+                        server.reset();
+                        reply("OK");
+                    }
+                    case "stats" -> reply(server.stats().toLine());
+                    default -> reply("ERROR unknown command: " + line);
+                }
+            }
+        }
+    }
+
+    private static void reply(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /** Writes back what it reads; counts reads, and direct ones, for the stats. Shared by all channels. */
+    @ChannelHandler.Sharable
+    private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        private final LongAdder reads = new LongAdder();
+        private final LongAdder directReads = new LongAdder();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            reads.increment();
+            if (((ByteBuf) msg).isDirect()) {
+                directReads.increment();
+            }
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

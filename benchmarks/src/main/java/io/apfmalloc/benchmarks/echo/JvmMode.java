@@ -1,0 +1,37 @@
+package io.apfmalloc.benchmarks.echo;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The two JVM modes every comparison runs in. Netty 4.2 on JDK 25 uses {@code sun.misc.Unsafe} only when the JVM
+ * allows it; without it Netty's pooled chunks are shared {@code Arena}s and its buffers go through
+ * {@code ByteBuffer}s. Ours never uses {@code Unsafe}, so only Netty's allocators change between the modes.
+ */
+public enum JvmMode {
+    /** JDK 25's defaults: Netty runs without {@code sun.misc.Unsafe}. */
+    DEFAULT(List.of()),
+    /** Netty's fast mode: {@code --sun-misc-unsafe-memory-access=allow}. */
+    FAST(List.of("--sun-misc-unsafe-memory-access=allow"));
+
+    private final List<String> flags;
+
+    JvmMode(List<String> flags) {
+        this.flags = flags;
+    }
+
+    /** Returns the JVM flags of this mode. */
+    public List<String> flags() {
+        return flags;
+    }
+
+    /** Returns the lower-case name used on command lines and in reports. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Returns the mode named {@code label} (any case). */
+    public static JvmMode of(String label) {
+        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+    }
+}
