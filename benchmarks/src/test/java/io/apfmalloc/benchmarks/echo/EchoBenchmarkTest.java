@@ -21,7 +21,7 @@ class EchoBenchmarkTest {
     void runsServersAndClientAsProcessesAndWritesWellFormedResults(@TempDir Path results) throws Exception {
         System.setProperty("java.awt.headless", "true");
         EchoConfig config = new EchoConfig(List.of(512), List.of(EchoTransport.NIO), List.of(JvmMode.DEFAULT),
-            List.of(EchoAllocator.APF, EchoAllocator.POOLED), 2, 2, 0.2, 0.5, 0.2, 1, 1, 1, List.of(), results);
+            List.of(EchoAllocator.APF, EchoAllocator.POOLED), 2, 2, 0.3, 0.5, 0.5, 1, 1, 1, List.of(), results);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         EchoBenchmark benchmark = new EchoBenchmark(config, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
