@@ -46,6 +46,26 @@ class ApfByteBufAllocatorMetricTest {
         assertTrue(metric.toString().contains("liveDirectBytes: 0"), metric.toString());
     }
 
+    /** An event loop counts in figures of its own; they outlive the loop, and releases elsewhere net out. */
+    @Test
+    void liveFiguresCountEventLoopsAndOutliveThem() throws InterruptedException {
+        List<ByteBuf> kept = new ArrayList<>();
+        Thread loop = new FastThreadLocalThread(() -> {
+            for (int i = 0; i < 3; i++) {
+                kept.add(allocator.directBuffer(1000));
+            }
+            kept.removeFirst().release();
+            kept.getFirst().capacity(3000);
+        }, "apf-count-loop");
+        loop.start();
+        loop.join();
+        assertEquals(2, metric.liveDirectBuffers());
+        assertEquals(4000, metric.liveDirectBytes());
+        kept.forEach(ByteBuf::release);
+        assertEquals(0, metric.liveDirectBuffers());
+        assertEquals(0, metric.liveDirectBytes());
+    }
+
     /** An event loop's cache is listed under its thread's name, with the APF tuner's figures per size class. */
     @Test
     void anEventLoopCacheShowsItsTuning() throws InterruptedException {
