@@ -35,6 +35,11 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
      * computed when needed ({@link #blockSize()}), off the allocation path.
      */
     int blockRequest;
+    /**
+     * The event loop that allocated this buffer, or null: a release or resize on that same loop uses its cache
+     * without looking the loop up ({@link BlockSource#eventLoopOf}). Cleared on release.
+     */
+    BlockSource.EventLoop loop;
     /** A view of the buffer's {@code [0, capacity)}, made on first need, dropped when the capacity or block change. */
     private ByteBuffer internalView;
 
@@ -62,16 +67,17 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
     final void takeBlock(BlockSource.EventLoop loop, int initialCapacity) {
         allocateBlock(loop, initialCapacity);
         capacity = initialCapacity;
+        this.loop = loop;
     }
 
     /** Allocates a first block of at least {@code size} bytes and sets {@link #blockRequest}. */
     abstract void allocateBlock(BlockSource.EventLoop loop, int size);
 
     /**
-     * Moves to a new block of at least {@code newCapacity} bytes, keeping the first {@code preserved} bytes, and
-     * sets {@link #blockRequest}.
+     * Moves to a new block of at least {@code newCapacity} bytes through {@code loop}'s cache (or the stripes),
+     * keeping the first {@code preserved} bytes, and sets {@link #blockRequest}.
      */
-    abstract void moveToNewBlock(int newCapacity, int preserved);
+    abstract void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved);
 
     /** Frees the current block through {@code loop}'s cache (or the stripes), dropping every reference to it. */
     abstract void freeBlock(BlockSource.EventLoop loop);
@@ -117,12 +123,13 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
         int oldCapacity = capacity;
         int usable = blockSize();
         boolean inPlace = newCapacity > oldCapacity ? newCapacity <= usable : newCapacity > usable >>> 1;
+        BlockSource.EventLoop loop = source.eventLoopOf(this);
         if (!inPlace) {
-            moveToNewBlock(newCapacity, Math.min(oldCapacity, newCapacity));
+            moveToNewBlock(loop, newCapacity, Math.min(oldCapacity, newCapacity));
         }
         capacity = newCapacity;
         internalView = null;
-        source.countResize(oldCapacity, newCapacity);
+        source.countResize(loop, oldCapacity, newCapacity);
         if (newCapacity < oldCapacity) {
             trimIndicesToCapacity(newCapacity);
         }

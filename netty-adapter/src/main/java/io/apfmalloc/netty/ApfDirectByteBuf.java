@@ -42,8 +42,7 @@ final class ApfDirectByteBuf extends ApfByteBuf {
     }
 
     @Override
-    void moveToNewBlock(int newCapacity, int preserved) {
-        BlockSource.EventLoop loop = source.eventLoop();
+    void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved) {
         long moved = source.allocate(loop, newCapacity);
         MemorySegment.copy(MEMORY, address, MEMORY, moved, preserved);
         source.free(loop, address);

@@ -68,8 +68,7 @@ final class ApfHeapByteBuf extends ApfByteBuf {
     }
 
     @Override
-    void moveToNewBlock(int newCapacity, int preserved) {
-        BlockSource.EventLoop loop = source.eventLoop();
+    void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved) {
         long oldAddress = address;
         byte[] oldArray = array;
         int oldOffset = offset;

@@ -87,7 +87,8 @@ final class BlockSource {
      * the shell is reused).
      */
     void releaseBuffer(ApfByteBuf buffer, int capacity) {
-        EventLoop loop = eventLoop();
+        EventLoop loop = eventLoopOf(buffer);
+        buffer.loop = null;
         buffer.freeBlock(loop);
         count(loop, -1, -capacity);
         if (loop != null) {
@@ -119,9 +120,9 @@ final class BlockSource {
         }
     }
 
-    /** Counts a buffer's change of capacity. */
-    void countResize(int oldCapacity, int newCapacity) {
-        count(eventLoop(), 0, (long) newCapacity - oldCapacity);
+    /** Counts a buffer's change of capacity on {@code loop} (or the shared counts when null). */
+    void countResize(EventLoop loop, int oldCapacity, int newCapacity) {
+        count(loop, 0, (long) newCapacity - oldCapacity);
     }
 
     private void count(EventLoop loop, int buffers, long bytes) {
@@ -130,6 +131,15 @@ final class BlockSource {
         } else {
             live.addShared(buffers, bytes);
         }
+    }
+
+    /**
+     * Returns the calling event loop's state, or null: the loop that allocated {@code buffer} if the caller is that
+     * loop (one compare, the common case of a buffer read and released on one loop), else {@link #eventLoop()}.
+     */
+    EventLoop eventLoopOf(ApfByteBuf buffer) {
+        EventLoop loop = buffer.loop;
+        return loop != null && loop.owner == Thread.currentThread() ? loop : eventLoop();
     }
 
     /** Returns the calling event loop's state, made on first use, or null when the caller is no event loop. */
@@ -170,6 +180,11 @@ final class BlockSource {
      */
     static final class EventLoop extends LiveBuffers.Counts {
         final ApfThreadCache cache;
+        /**
+         * The loop's thread; null once Netty removed the thread's locals and the cache closed. Deliberately racy:
+         * other threads read it without ordering, and only the owner itself can ever find it equal to its thread.
+         */
+        Thread owner = Thread.currentThread();
         private final ApfByteBuf[] shells = new ApfByteBuf[SHELLS_PER_EVENT_LOOP];
         private int shellCount;
 
@@ -214,6 +229,7 @@ final class BlockSource {
 
         @Override
         protected void onRemoval(EventLoop loop) {
+            loop.owner = null;
             live.unregister(loop);
             loop.cache.close();
         }
