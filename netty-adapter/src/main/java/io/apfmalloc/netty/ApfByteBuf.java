@@ -82,6 +82,12 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
     /** Frees the current block through {@code loop}'s cache (or the stripes), dropping every reference to it. */
     abstract void freeBlock(BlockSource.EventLoop loop);
 
+    /** Returns the block's native address, 0 for heap buffers; unchecked, for events. */
+    abstract long blockAddress();
+
+    /** Returns whether the block is the core's, rather than an array of this buffer's own. */
+    abstract boolean pooledBlock();
+
     /** Returns a new NIO view of {@code [index, index + length)}, its position 0. */
     abstract ByteBuffer newView(int index, int length);
 
@@ -125,11 +131,15 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
         boolean inPlace = newCapacity > oldCapacity ? newCapacity <= usable : newCapacity > usable >>> 1;
         BlockSource.EventLoop loop = source.eventLoopOf(this);
         if (!inPlace) {
+            BufferEvents.onReallocate(this, newCapacity);
             moveToNewBlock(loop, newCapacity, Math.min(oldCapacity, newCapacity));
         }
         capacity = newCapacity;
         internalView = null;
         source.countResize(loop, oldCapacity, newCapacity);
+        if (!inPlace) {
+            BufferEvents.onAllocate(this, loop != null);
+        }
         if (newCapacity < oldCapacity) {
             trimIndicesToCapacity(newCapacity);
         }

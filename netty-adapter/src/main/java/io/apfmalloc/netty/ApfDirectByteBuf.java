@@ -57,6 +57,16 @@ final class ApfDirectByteBuf extends ApfByteBuf {
     }
 
     @Override
+    long blockAddress() {
+        return address;
+    }
+
+    @Override
+    boolean pooledBlock() {
+        return true;
+    }
+
+    @Override
     ByteBuffer newView(int index, int length) {
         return MEMORY.asSlice(address + index, length).asByteBuffer();
     }

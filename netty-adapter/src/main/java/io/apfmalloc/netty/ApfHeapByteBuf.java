@@ -59,6 +59,7 @@ final class ApfHeapByteBuf extends ApfByteBuf {
         offset = 0;
         blockRequest = size;
         source.onUnpooledAllocated(size);
+        BufferEvents.onAllocateOwnArray(size);
     }
 
     /** A huge buffer's own array holds exactly the size it was made for (as does no block, after release). */
@@ -87,9 +88,20 @@ final class ApfHeapByteBuf extends ApfByteBuf {
     private void free(BlockSource.EventLoop loop, long block, byte[] blockArray) {
         if (block == 0) {
             source.onUnpooledFreed(blockArray.length);
+            BufferEvents.onFreeOwnArray(blockArray.length);
         } else {
             source.free(loop, block);
         }
+    }
+
+    @Override
+    long blockAddress() {
+        return 0;
+    }
+
+    @Override
+    boolean pooledBlock() {
+        return address != 0;
     }
 
     @Override

@@ -78,6 +78,7 @@ final class BlockSource {
         }
         buffer.takeBlock(loop, initialCapacity);
         count(loop, 1, initialCapacity);
+        BufferEvents.onAllocate(buffer, loop != null);
         return buffer;
     }
 
@@ -87,6 +88,7 @@ final class BlockSource {
      * the shell is reused).
      */
     void releaseBuffer(ApfByteBuf buffer, int capacity) {
+        BufferEvents.onFree(buffer);
         EventLoop loop = eventLoopOf(buffer);
         buffer.loop = null;
         buffer.freeBlock(loop);
