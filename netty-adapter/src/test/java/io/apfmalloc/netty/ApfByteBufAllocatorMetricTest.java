@@ -76,7 +76,8 @@ class ApfByteBufAllocatorMetricTest {
                 List<ByteBuf> held = new ArrayList<>();
                 for (int i = 0; i < rounds; i++) {
                     held.add(allocator.directBuffer(1024));
-                    if (held.size() == 64) {
+                    held.add(allocator.heapBuffer(512));
+                    if (held.size() == 128) {
                         held.forEach(ByteBuf::release);
                         held.clear();
                     }
@@ -91,6 +92,10 @@ class ApfByteBufAllocatorMetricTest {
                     .filter(c -> c.blockSize() == 1024).findFirst().orElseThrow();
                 assertTrue(total.allocations() >= rounds, total.toString());
                 assertTrue(total.allocationsPerFetch() > 1, total.toString());
+                BinStats heapBin = metric.heapThreadCaches().stream()
+                    .filter(cache -> cache.owner().equals("apf-metric-loop")).findFirst().orElseThrow()
+                    .bins().stream().filter(b -> b.blockSize() == 512).findFirst().orElseThrow();
+                assertEquals(rounds, heapBin.allocations());
             } catch (Throwable t) {
                 failure.set(t);
             }
