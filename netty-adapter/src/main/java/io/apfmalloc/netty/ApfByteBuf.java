@@ -20,33 +20,73 @@ import java.nio.channels.ScatteringByteChannel;
  *
  * <p>Like every {@link ByteBuf}, one thread at a time; {@link #release()} may come from any thread, and the block
  * goes to that thread's cache.
+ *
+ * <p>This object is a shell an event loop may reuse: released on an event loop, it waits in that loop's bounded
+ * stack of shells ({@link BlockSource#SHELLS_PER_EVENT_LOOP}) for the loop's next allocation, as Netty's pooled
+ * buffers wait in its {@code Recycler}. Until then its reference count is 0 and every access throws; a reference kept
+ * past release sees the next buffer once the shell is reused, as with Netty's pooled buffers.
  */
 abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
-    private static final int UNKNOWN = -1;
-
     private final ApfByteBufAllocator allocator;
     final BlockSource source;
     private int capacity;
-    /** The block's usable size, looked up on first need ({@link #UNKNOWN} until then). */
-    private int blockSize = UNKNOWN;
+    /**
+     * The size the current block was allocated for, set by subclasses when they take one; its usable size is
+     * computed when needed ({@link #blockSize()}), off the allocation path.
+     */
+    int blockRequest;
+    /**
+     * The event loop that allocated this buffer, or null: a release or resize on that same loop uses its cache
+     * without looking the loop up ({@link BlockSource#eventLoopOf}). Cleared on release.
+     */
+    BlockSource.EventLoop loop;
     /** A view of the buffer's {@code [0, capacity)}, made on first need, dropped when the capacity or block change. */
     private ByteBuffer internalView;
 
-    ApfByteBuf(ApfByteBufAllocator allocator, BlockSource source, int initialCapacity, int maxCapacity) {
+    /** Makes an empty shell; {@link BlockSource#newBuffer} gives it a block. */
+    ApfByteBuf(ApfByteBufAllocator allocator, BlockSource source, int maxCapacity) {
         super(maxCapacity);
         this.allocator = allocator;
         this.source = source;
-        this.capacity = initialCapacity;
     }
 
-    /** Returns the usable size of the current block. */
-    abstract int usableSize();
+    /**
+     * Readies a recycled shell for a new buffer: reference count 1, the new maximum capacity, indices and marks at
+     * 0. Its block comes next, from {@link #takeBlock}.
+     */
+    final void reuse(int maxCapacity) {
+        resetRefCnt();
+        maxCapacity(maxCapacity);
+        capacity = 0;
+        clear();
+        markReaderIndex();
+        markWriterIndex();
+    }
 
-    /** Moves to a new block of at least {@code newCapacity} bytes, keeping the first {@code preserved} bytes. */
-    abstract void moveToNewBlock(int newCapacity, int preserved);
+    /** Sets the capacity of a new buffer and takes its block through {@code loop}'s cache (or the stripes). */
+    final void takeBlock(BlockSource.EventLoop loop, int initialCapacity) {
+        allocateBlock(loop, initialCapacity);
+        capacity = initialCapacity;
+        this.loop = loop;
+    }
 
-    /** Frees the current block. */
-    abstract void freeBlock();
+    /** Allocates a first block of at least {@code size} bytes and sets {@link #blockRequest}. */
+    abstract void allocateBlock(BlockSource.EventLoop loop, int size);
+
+    /**
+     * Moves to a new block of at least {@code newCapacity} bytes through {@code loop}'s cache (or the stripes),
+     * keeping the first {@code preserved} bytes, and sets {@link #blockRequest}.
+     */
+    abstract void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved);
+
+    /** Frees the current block through {@code loop}'s cache (or the stripes), dropping every reference to it. */
+    abstract void freeBlock(BlockSource.EventLoop loop);
+
+    /** Returns the block's native address, 0 for heap buffers; unchecked, for events. */
+    abstract long blockAddress();
+
+    /** Returns whether the block is the core's, rather than an array of this buffer's own. */
+    abstract boolean pooledBlock();
 
     /** Returns a new NIO view of {@code [index, index + length)}, its position 0. */
     abstract ByteBuffer newView(int index, int length);
@@ -57,21 +97,17 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
     @Override
     protected final void deallocate() {
         internalView = null;
-        source.live().onReleased(capacity);
-        freeBlock();
+        source.releaseBuffer(this, capacity);
+    }
+
+    /** Returns the usable size of the current block: its size class's block size, or a large allocation's. */
+    int blockSize() {
+        return BlockSource.blockSizeFor(blockRequest);
     }
 
     @Override
     public final int capacity() {
         return capacity;
-    }
-
-    private int blockSize() {
-        int size = blockSize;
-        if (size == UNKNOWN) {
-            blockSize = size = usableSize();
-        }
-        return size;
     }
 
     @Override
@@ -93,13 +129,17 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
         int oldCapacity = capacity;
         int usable = blockSize();
         boolean inPlace = newCapacity > oldCapacity ? newCapacity <= usable : newCapacity > usable >>> 1;
+        BlockSource.EventLoop loop = source.eventLoopOf(this);
         if (!inPlace) {
-            moveToNewBlock(newCapacity, Math.min(oldCapacity, newCapacity));
-            blockSize = UNKNOWN;
+            BufferEvents.onReallocate(this, newCapacity);
+            moveToNewBlock(loop, newCapacity, Math.min(oldCapacity, newCapacity));
         }
         capacity = newCapacity;
         internalView = null;
-        source.live().onResized(oldCapacity, newCapacity);
+        source.countResize(loop, oldCapacity, newCapacity);
+        if (!inPlace) {
+            BufferEvents.onAllocate(this, loop != null);
+        }
         if (newCapacity < oldCapacity) {
             trimIndicesToCapacity(newCapacity);
         }

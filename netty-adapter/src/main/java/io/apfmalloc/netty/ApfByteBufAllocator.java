@@ -50,9 +50,9 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
     private ApfByteBufAllocator(Builder builder) {
         super(builder.preferDirect);
         this.direct = new BlockSource(builder.direct.maxThreadCaches(0).build(), "direct",
-            builder.useEventLoopCaches);
+            builder.useEventLoopCaches, (source, maxCapacity) -> new ApfDirectByteBuf(this, source, maxCapacity));
         this.heap = new BlockSource(builder.heap.maxThreadCaches(0).memoryKind(MemoryKind.HEAP).build(), "heap",
-            builder.useEventLoopCaches);
+            builder.useEventLoopCaches, (source, maxCapacity) -> new ApfHeapByteBuf(this, source, maxCapacity));
         this.metric = new ApfByteBufAllocatorMetric(direct, heap);
     }
 
@@ -63,12 +63,12 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        return toLeakAwareBuffer(new ApfDirectByteBuf(this, direct, initialCapacity, maxCapacity));
+        return toLeakAwareBuffer(direct.newBuffer(initialCapacity, maxCapacity));
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        return toLeakAwareBuffer(new ApfHeapByteBuf(this, heap, initialCapacity, maxCapacity));
+        return toLeakAwareBuffer(heap.newBuffer(initialCapacity, maxCapacity));
     }
 
     /** Returns true: direct buffers are blocks of the core's pooled memory. */

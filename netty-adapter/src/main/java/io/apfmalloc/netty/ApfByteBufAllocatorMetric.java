@@ -80,6 +80,11 @@ public final class ApfByteBufAllocatorMetric implements ByteBufAllocatorMetric {
         return direct.core().cacheStats();
     }
 
+    /** Returns every cache of the heap core, as {@link #threadCaches()} does for the direct core. */
+    public List<ThreadCacheStats> heapThreadCaches() {
+        return heap.core().cacheStats();
+    }
+
     /** Returns the direct core's bins summed over all caches, one entry per size class used, smallest first. */
     public List<SizeClass> sizeClasses() {
         Map<Integer, long[]> sums = new TreeMap<>();

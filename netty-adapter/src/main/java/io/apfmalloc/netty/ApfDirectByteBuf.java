@@ -31,28 +31,39 @@ final class ApfDirectByteBuf extends ApfByteBuf {
 
     private long address;
 
-    ApfDirectByteBuf(ApfByteBufAllocator allocator, BlockSource source, int initialCapacity, int maxCapacity) {
-        super(allocator, source, initialCapacity, maxCapacity);
-        this.address = source.allocate(initialCapacity);
-        source.live().onAllocated(initialCapacity);
+    ApfDirectByteBuf(ApfByteBufAllocator allocator, BlockSource source, int maxCapacity) {
+        super(allocator, source, maxCapacity);
     }
 
     @Override
-    int usableSize() {
-        return source.usableSize(address);
+    void allocateBlock(BlockSource.EventLoop loop, int size) {
+        address = source.allocate(loop, size);
+        blockRequest = size;
     }
 
     @Override
-    void moveToNewBlock(int newCapacity, int preserved) {
-        long moved = source.allocate(newCapacity);
+    void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved) {
+        long moved = source.allocate(loop, newCapacity);
         MemorySegment.copy(MEMORY, address, MEMORY, moved, preserved);
-        source.free(address);
+        source.free(loop, address);
         address = moved;
+        blockRequest = newCapacity;
     }
 
     @Override
-    void freeBlock() {
-        source.free(address);
+    void freeBlock(BlockSource.EventLoop loop) {
+        source.free(loop, address);
+        address = 0;
+    }
+
+    @Override
+    long blockAddress() {
+        return address;
+    }
+
+    @Override
+    boolean pooledBlock() {
+        return true;
     }
 
     @Override

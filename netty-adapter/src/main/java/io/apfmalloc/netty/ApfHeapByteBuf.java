@@ -14,12 +14,10 @@ import java.nio.ByteOrder;
 /**
  * A heap buffer over one block of the heap core's pooled {@code byte[]} superblocks ({@code MemoryKind.HEAP}): a
  * slice {@code [arrayOffset, arrayOffset + capacity)} of an array that other buffers share. Buffers larger than the
- * heap core serves ({@link #MAX_POOLED_SIZE}) get an array of their own, as Netty's pooled allocator does for huge
- * buffers. See {@link ApfByteBuf} for capacity and release.
+ * heap core serves (its {@code maxAllocationSize()}, 4 MiB) get an array of their own, as Netty's pooled allocator
+ * does for huge buffers. See {@link ApfByteBuf} for capacity and release.
  */
 final class ApfHeapByteBuf extends ApfByteBuf {
-    /** The largest heap buffer the core pools: {@code MemoryKind.HEAP} refuses allocations above 4 MiB. */
-    static final int MAX_POOLED_SIZE = 4 << 20;
     private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle SHORT_LE =
         MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -34,52 +32,76 @@ final class ApfHeapByteBuf extends ApfByteBuf {
     private byte[] array;
     private int offset;
 
-    ApfHeapByteBuf(ApfByteBufAllocator allocator, BlockSource source, int initialCapacity, int maxCapacity) {
-        super(allocator, source, initialCapacity, maxCapacity);
-        allocateBlock(initialCapacity);
-        source.live().onAllocated(initialCapacity);
+    ApfHeapByteBuf(ApfByteBufAllocator allocator, BlockSource source, int maxCapacity) {
+        super(allocator, source, maxCapacity);
     }
 
-    private void allocateBlock(int size) {
-        if (size > MAX_POOLED_SIZE) {
-            array = new byte[size];
-            offset = 0;
-            address = 0;
-            source.onUnpooledAllocated(size);
+    @Override
+    void allocateBlock(BlockSource.EventLoop loop, int size) {
+        if (source.pools(size)) {
+            useBlock(source.allocate(loop, size), size);
         } else {
-            ApfAllocator core = source.core();
-            address = source.allocate(size);
-            array = core.array(address);
-            offset = core.arrayOffset(address);
+            useOwnArray(size);
         }
     }
 
+    private void useBlock(long block, int size) {
+        ApfAllocator core = source.core();
+        address = block;
+        array = core.array(block);
+        offset = core.arrayOffset(block);
+        blockRequest = size;
+    }
+
+    private void useOwnArray(int size) {
+        address = 0;
+        array = new byte[size];
+        offset = 0;
+        blockRequest = size;
+        source.onUnpooledAllocated(size);
+        BufferEvents.onAllocateOwnArray(size);
+    }
+
+    /** A huge buffer's own array holds exactly the size it was made for (as does no block, after release). */
     @Override
-    int usableSize() {
-        return address == 0 ? array.length : source.usableSize(address);
+    int blockSize() {
+        return address == 0 ? blockRequest : super.blockSize();
     }
 
     @Override
-    void moveToNewBlock(int newCapacity, int preserved) {
+    void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved) {
         long oldAddress = address;
         byte[] oldArray = array;
         int oldOffset = offset;
-        allocateBlock(newCapacity);
+        allocateBlock(loop, newCapacity);
         System.arraycopy(oldArray, oldOffset, array, offset, preserved);
-        free(oldAddress, oldArray);
+        free(loop, oldAddress, oldArray);
     }
 
     @Override
-    void freeBlock() {
-        free(address, array);
+    void freeBlock(BlockSource.EventLoop loop) {
+        free(loop, address, array);
+        address = 0;
+        array = null;
     }
 
-    private void free(long block, byte[] blockArray) {
+    private void free(BlockSource.EventLoop loop, long block, byte[] blockArray) {
         if (block == 0) {
             source.onUnpooledFreed(blockArray.length);
+            BufferEvents.onFreeOwnArray(blockArray.length);
         } else {
-            source.free(block);
+            source.free(loop, block);
         }
+    }
+
+    @Override
+    long blockAddress() {
+        return 0;
+    }
+
+    @Override
+    boolean pooledBlock() {
+        return address != 0;
     }
 
     @Override

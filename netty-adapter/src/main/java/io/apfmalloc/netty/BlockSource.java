@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where buffers get their blocks: one core allocator, reached through the calling event loop's own cache when the
- * caller is one, and through the core's shared stripes otherwise.
+ * caller is one, and through the core's shared stripes otherwise. It also counts the live buffers.
  *
  * <p>An event loop's cache lives in a {@link FastThreadLocal}; Netty removes it when the loop's thread ends, and
  * {@code onRemoval} closes it, returning its blocks to the shared heap. Only threads that promise that removal
@@ -18,31 +18,93 @@ import java.util.concurrent.atomic.LongAdder;
  * bounded stripes.
  */
 final class BlockSource {
+    /**
+     * Released buffer shells an event loop keeps for its next allocations (per kind of memory): enough for the
+     * buffers of a burst of reads and writes, about 100 bytes each; past it, released shells are left to the GC.
+     */
+    static final int SHELLS_PER_EVENT_LOOP = 256;
+
     private final ApfAllocator core;
     private final String kind;
-    private final FastThreadLocal<ApfThreadCache> eventLoopCaches;
+    /** The largest block the core serves; larger heap buffers get storage of their own. */
+    private final long maxBlockSize;
+    private final ShellFactory shells;
+    private final FastThreadLocal<EventLoop> eventLoops;
     private final LiveBuffers live = new LiveBuffers();
     /** Bytes of buffers too large for the core, held in storage of their own (huge heap buffers). */
     private final LongAdder unpooledBytes = new LongAdder();
 
-    BlockSource(ApfAllocator core, String kind, boolean useEventLoopCaches) {
+    BlockSource(ApfAllocator core, String kind, boolean useEventLoopCaches, ShellFactory shells) {
         this.core = core;
         this.kind = kind;
-        this.eventLoopCaches = useEventLoopCaches ? new EventLoopCaches(core) : null;
+        this.maxBlockSize = core.maxAllocationSize();
+        this.shells = shells;
+        this.eventLoops = useEventLoopCaches ? new EventLoops(core, live) : null;
+    }
+
+    /** Makes the empty buffer shells of one kind. */
+    interface ShellFactory {
+        /** Returns a new shell of {@code source}'s kind, without a block. */
+        ApfByteBuf newShell(BlockSource source, int maxCapacity);
     }
 
     ApfAllocator core() {
         return core;
     }
 
+    /** Returns whether the core serves blocks of {@code size} bytes; larger ones need storage of their own. */
+    boolean pools(int size) {
+        return size <= maxBlockSize;
+    }
+
+    /** Returns how many bytes a block for {@code size} bytes holds, capped at {@link Integer#MAX_VALUE}. */
+    static int blockSizeFor(int size) {
+        return (int) Math.min(ApfAllocator.usableSizeFor(size), Integer.MAX_VALUE);
+    }
+
     /**
-     * Allocates a block of at least {@code size} bytes.
+     * Returns a new buffer of {@code initialCapacity} bytes, counted live: on an event loop, a shell it recycled
+     * and a block of its cache; elsewhere, a new shell and a block of the shared stripes.
      *
      * @throws OutOfMemoryError if the core's memory limit or the OS refuses
      */
-    long allocate(int size) {
-        ApfThreadCache cache = eventLoopCache();
-        long address = cache != null ? cache.malloc(size) : core.malloc(size);
+    ApfByteBuf newBuffer(int initialCapacity, int maxCapacity) {
+        EventLoop loop = eventLoop();
+        ApfByteBuf buffer = loop != null ? loop.pollShell() : null;
+        if (buffer == null) {
+            buffer = shells.newShell(this, maxCapacity);
+        } else {
+            buffer.reuse(maxCapacity);
+        }
+        buffer.takeBlock(loop, initialCapacity);
+        count(loop, 1, initialCapacity);
+        BufferEvents.onAllocate(buffer, loop != null);
+        return buffer;
+    }
+
+    /**
+     * Frees the block of {@code buffer}, released at {@code capacity} bytes, from any thread, and counts it gone;
+     * an event loop keeps the shell for reuse (the reference count is 0, so stale references fail as before until
+     * the shell is reused).
+     */
+    void releaseBuffer(ApfByteBuf buffer, int capacity) {
+        BufferEvents.onFree(buffer);
+        EventLoop loop = eventLoopOf(buffer);
+        buffer.loop = null;
+        buffer.freeBlock(loop);
+        count(loop, -1, -capacity);
+        if (loop != null) {
+            loop.offerShell(buffer);
+        }
+    }
+
+    /**
+     * Allocates a block of at least {@code size} bytes through {@code loop}'s cache, or the stripes when null.
+     *
+     * @throws OutOfMemoryError if the core's memory limit or the OS refuses
+     */
+    long allocate(EventLoop loop, int size) {
+        long address = loop != null ? loop.cache.malloc(size) : core.malloc(size);
         if (address == 0) {
             AllocatorStats stats = core.stats();
             throw new OutOfMemoryError("cannot allocate " + size + " bytes of " + kind + " memory (allocated: "
@@ -51,32 +113,48 @@ final class BlockSource {
         return address;
     }
 
-    /** Frees a block from any thread: into the caller's event-loop cache, or a shared stripe. */
-    void free(long address) {
-        ApfThreadCache cache = eventLoopCache();
-        if (cache != null) {
-            cache.free(address);
+    /** Frees a block through {@code loop}'s cache, or a shared stripe when null, whichever thread allocated it. */
+    void free(EventLoop loop, long address) {
+        if (loop != null) {
+            loop.cache.free(address);
         } else {
             core.free(address);
         }
     }
 
-    /** Returns how many bytes the block at {@code address} holds, capped at {@link Integer#MAX_VALUE}. */
-    int usableSize(long address) {
-        return (int) Math.min(core.usableSize(address), Integer.MAX_VALUE);
+    /** Counts a buffer's change of capacity on {@code loop} (or the shared counts when null). */
+    void countResize(EventLoop loop, int oldCapacity, int newCapacity) {
+        count(loop, 0, (long) newCapacity - oldCapacity);
     }
 
-    /** Returns the calling event loop's cache, made on first use, or null when the caller is no event loop. */
-    private ApfThreadCache eventLoopCache() {
-        return eventLoopCaches != null && FastThreadLocalThread.currentThreadWillCleanupFastThreadLocals()
-            ? eventLoopCaches.get()
+    private void count(EventLoop loop, int buffers, long bytes) {
+        if (loop != null) {
+            loop.add(buffers, bytes);
+        } else {
+            live.addShared(buffers, bytes);
+        }
+    }
+
+    /**
+     * Returns the calling event loop's state, or null: the loop that allocated {@code buffer} if the caller is that
+     * loop (one compare, the common case of a buffer read and released on one loop), else {@link #eventLoop()}.
+     */
+    EventLoop eventLoopOf(ApfByteBuf buffer) {
+        EventLoop loop = buffer.loop;
+        return loop != null && loop.owner == Thread.currentThread() ? loop : eventLoop();
+    }
+
+    /** Returns the calling event loop's state, made on first use, or null when the caller is no event loop. */
+    EventLoop eventLoop() {
+        return eventLoops != null && FastThreadLocalThread.currentThreadWillCleanupFastThreadLocals()
+            ? eventLoops.get()
             : null;
     }
 
     /** Returns the calling event loop's cached blocks to the shared heap; does nothing on other threads. */
     void flushCurrentThreadCache() {
-        if (eventLoopCaches != null && eventLoopCaches.isSet()) {
-            eventLoopCaches.get().flush();
+        if (eventLoops != null && eventLoops.isSet()) {
+            eventLoops.get().cache.flush();
         }
     }
 
@@ -98,22 +176,64 @@ final class BlockSource {
         return live;
     }
 
-    /** One cache per event-loop thread, named after it, closed when Netty removes the thread's locals. */
-    private static final class EventLoopCaches extends FastThreadLocal<ApfThreadCache> {
+    /**
+     * What one event loop keeps: its own core cache, its share of the live-buffer counts, and a bounded stack of
+     * released shells. Only its thread touches the cache and the shells.
+     */
+    static final class EventLoop extends LiveBuffers.Counts {
+        final ApfThreadCache cache;
+        /**
+         * The loop's thread; null once Netty removed the thread's locals and the cache closed. Deliberately racy:
+         * other threads read it without ordering, and only the owner itself can ever find it equal to its thread.
+         */
+        Thread owner = Thread.currentThread();
+        private final ApfByteBuf[] shells = new ApfByteBuf[SHELLS_PER_EVENT_LOOP];
+        private int shellCount;
+
+        EventLoop(ApfThreadCache cache) {
+            this.cache = cache;
+        }
+
+        /** Returns the shell released last, or null. */
+        ApfByteBuf pollShell() {
+            if (shellCount == 0) {
+                return null;
+            }
+            ApfByteBuf shell = shells[--shellCount];
+            shells[shellCount] = null;
+            return shell;
+        }
+
+        /** Keeps a released shell while there is room. */
+        void offerShell(ApfByteBuf shell) {
+            if (shellCount < shells.length) {
+                shells[shellCount++] = shell;
+            }
+        }
+    }
+
+    /** One state per event-loop thread, its cache named after it, closed when Netty removes the thread's locals. */
+    private static final class EventLoops extends FastThreadLocal<EventLoop> {
         private final ApfAllocator core;
+        private final LiveBuffers live;
 
-        EventLoopCaches(ApfAllocator core) {
+        EventLoops(ApfAllocator core, LiveBuffers live) {
             this.core = core;
+            this.live = live;
         }
 
         @Override
-        protected ApfThreadCache initialValue() {
-            return core.newThreadCache(Thread.currentThread().getName());
+        protected EventLoop initialValue() {
+            EventLoop loop = new EventLoop(core.newThreadCache(Thread.currentThread().getName()));
+            live.register(loop);
+            return loop;
         }
 
         @Override
-        protected void onRemoval(ApfThreadCache cache) {
-            cache.close();
+        protected void onRemoval(EventLoop loop) {
+            loop.owner = null;
+            live.unregister(loop);
+            loop.cache.close();
         }
     }
 }

@@ -46,6 +46,26 @@ class ApfByteBufAllocatorMetricTest {
         assertTrue(metric.toString().contains("liveDirectBytes: 0"), metric.toString());
     }
 
+    /** An event loop counts in figures of its own; they outlive the loop, and releases elsewhere net out. */
+    @Test
+    void liveFiguresCountEventLoopsAndOutliveThem() throws InterruptedException {
+        List<ByteBuf> kept = new ArrayList<>();
+        Thread loop = new FastThreadLocalThread(() -> {
+            for (int i = 0; i < 3; i++) {
+                kept.add(allocator.directBuffer(1000));
+            }
+            kept.removeFirst().release();
+            kept.getFirst().capacity(3000);
+        }, "apf-count-loop");
+        loop.start();
+        loop.join();
+        assertEquals(2, metric.liveDirectBuffers());
+        assertEquals(4000, metric.liveDirectBytes());
+        kept.forEach(ByteBuf::release);
+        assertEquals(0, metric.liveDirectBuffers());
+        assertEquals(0, metric.liveDirectBytes());
+    }
+
     /** An event loop's cache is listed under its thread's name, with the APF tuner's figures per size class. */
     @Test
     void anEventLoopCacheShowsItsTuning() throws InterruptedException {
@@ -56,7 +76,8 @@ class ApfByteBufAllocatorMetricTest {
                 List<ByteBuf> held = new ArrayList<>();
                 for (int i = 0; i < rounds; i++) {
                     held.add(allocator.directBuffer(1024));
-                    if (held.size() == 64) {
+                    held.add(allocator.heapBuffer(512));
+                    if (held.size() == 128) {
                         held.forEach(ByteBuf::release);
                         held.clear();
                     }
@@ -71,6 +92,10 @@ class ApfByteBufAllocatorMetricTest {
                     .filter(c -> c.blockSize() == 1024).findFirst().orElseThrow();
                 assertTrue(total.allocations() >= rounds, total.toString());
                 assertTrue(total.allocationsPerFetch() > 1, total.toString());
+                BinStats heapBin = metric.heapThreadCaches().stream()
+                    .filter(cache -> cache.owner().equals("apf-metric-loop")).findFirst().orElseThrow()
+                    .bins().stream().filter(b -> b.blockSize() == 512).findFirst().orElseThrow();
+                assertEquals(rounds, heapBin.allocations());
             } catch (Throwable t) {
                 failure.set(t);
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.ApfAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.IllegalReferenceCountException;
@@ -171,6 +172,24 @@ class ApfPooledBufferTest {
         for (ByteBuf buffer : List.of(a, b, c, d)) {
             assertTrue(buffer.release());
         }
+    }
+
+    /** Heap buffers grow in place up to their block, sized without asking the core: classes, large, own arrays. */
+    @Test
+    void heapBuffersReportTheirBlockAsFastWritableRoom() {
+        for (int size : new int[] {1, 150, 5000, 65_536, (1 << 20) + 1, 3_000_000, (4 << 20) + 1}) {
+            ByteBuf buffer = allocator.heapBuffer(size);
+            int room = size > 4 << 20 ? size : (int) ApfAllocator.usableSizeFor(size);
+            assertEquals(room, buffer.maxFastWritableBytes(), "size " + size);
+            byte[] array = buffer.array();
+            int offset = buffer.arrayOffset();
+            buffer.writerIndex(size).ensureWritable(room - size);
+            assertSame(array, buffer.array(), "size " + size);
+            assertEquals(offset, buffer.arrayOffset(), "size " + size);
+            buffer.setByte(room - 1, 1);
+            buffer.release();
+        }
+        assertEquals(0, allocator.metric().liveHeapBytes());
     }
 
     /** As Netty's {@code shouldReuseChunks}, for direct buffers: reusing a 1 MiB block allocates no Java heap. */

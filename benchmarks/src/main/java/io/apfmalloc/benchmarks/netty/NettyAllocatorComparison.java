@@ -1,0 +1,293 @@
+package io.apfmalloc.benchmarks.netty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs Netty's allocator shapes on ours ({@code ApfByteBufAllocator}) and Netty's pooled, adaptive and unpooled
+ * allocators in one run, in both JVM modes, and prints a table of ops/s with the ratio ours / best peer.
+ *
+ * <p>For each shape and mode the four allocators run one after the other, one JMH fork each, in
+ * {@code netty.bench.rounds} rounds (default 2) whose order rotates, so that the load of a shared machine falls on
+ * all of them alike; each allocator's figure is its best round (mean ops/s over the round's measured iterations),
+ * and {@code ±} is half the spread between its rounds, the noise to assume. Settings, as system properties:
+ * <ul>
+ *   <li>{@code netty.bench.shapes}: comma-separated shape ids to run, or {@code all} (default: those marked by
+ *       default in {@link #shapes()})</li>
+ *   <li>{@code netty.bench.modes}: {@code default}, {@code fast} or both (default: both)</li>
+ *   <li>{@code netty.bench.rounds}: rounds per shape and mode (default 2)</li>
+ *   <li>{@code netty.bench.warmups}, {@code netty.bench.iterations}: per fork (default 1 and 2), each
+ *       {@code netty.bench.seconds} long (default 1)</li>
+ *   <li>{@code netty.bench.leakDetection}: Netty's leak detection level in the forks (default: Netty's,
+ *       {@code simple}; Netty's own microbenchmarks run with {@code disabled})</li>
+ * </ul>
+ *
+ * <p>Run: {@code mvn -B -q -pl benchmarks -am -DskipTests -Pnetty-bench package}.
+ *
+ * @see io.apfmalloc.netty.ApfByteBufAllocator
+ */
+public final class NettyAllocatorComparison {
+    /** How long to wait for another JMH run on the machine to release JMH's lock, in seconds. */
+    private static final int LOCK_WAIT_SECONDS = 600;
+
+    private NettyAllocatorComparison() {
+    }
+
+    /** A JVM mode every shape runs in. */
+    enum JvmMode {
+        /** JDK 25's defaults: Netty 4.2 runs without {@code sun.misc.Unsafe}. */
+        DEFAULT("JDK defaults", false),
+        /** Netty's fast mode: {@code sun.misc.Unsafe} memory access allowed. */
+        FAST("Unsafe allowed", true, "--sun-misc-unsafe-memory-access=allow");
+
+        final String label;
+        final boolean unsafe;
+        final List<String> flags;
+
+        JvmMode(String label, boolean unsafe, String... flags) {
+            this.label = label;
+            this.unsafe = unsafe;
+            this.flags = List.of(flags);
+        }
+    }
+
+    /**
+     * One shape: a benchmark method (or JMH group) with fixed parameters, and the result that counts.
+     *
+     * @param id        short name for {@code netty.bench.shapes}
+     * @param title     the table's label
+     * @param benchmark class and method (or group) name
+     * @param params    parameters other than the allocator
+     * @param label     the secondary result to report (a group's allocating thread), or null for the primary
+     * @param byDefault whether a run without {@code netty.bench.shapes} includes it
+     */
+    record Shape(String id, String title, String benchmark, Map<String, String> params, String label,
+                 boolean byDefault) {
+    }
+
+    static List<Shape> shapes() {
+        String steady = SteadyStateBenchmark.class.getName();
+        String allocateRelease = AllocateReleaseBenchmark.class.getName();
+        String crossThread = CrossThreadBenchmark.class.getName();
+        return List.of(
+            new Shape("steady", "steady state, 8,192 live, 256 B-64 KiB, direct", steady + ".direct", Map.of(),
+                null, true),
+            new Shape("steady-heap", "steady state, 8,192 live, 256 B-64 KiB, heap", steady + ".heap", Map.of(),
+                null, true),
+            new Shape("ar-256", "allocate-release, 1 thread, 256 B", allocateRelease + ".oneThread",
+                Map.of("size", "256"), null, true),
+            new Shape("ar-4k", "allocate-release, 1 thread, 4 KiB", allocateRelease + ".oneThread",
+                Map.of("size", "4096"), null, true),
+            new Shape("ar-64k", "allocate-release, 1 thread, 64 KiB", allocateRelease + ".oneThread",
+                Map.of("size", "65536"), null, true),
+            new Shape("ar2-256", "allocate-release, 2 threads, 256 B", allocateRelease + ".twoThreads",
+                Map.of("size", "256"), null, true),
+            new Shape("ar2-4k", "allocate-release, 2 threads, 4 KiB", allocateRelease + ".twoThreads",
+                Map.of("size", "4096"), null, false),
+            new Shape("cross-256", "allocate on one thread, release on another, 256 B",
+                crossThread + ".handOff", Map.of("size", "256"), "allocate", false),
+            new Shape("cross-4k", "allocate on one thread, release on another, 4 KiB",
+                crossThread + ".handOff", Map.of("size", "4096"), "allocate", true),
+            new Shape("grow", "allocate and grow 256 B -> 16 KiB (512 B writes)",
+                AllocateAndGrowBenchmark.class.getName() + ".grow", Map.of("finalSize", "16384"), null, true));
+    }
+
+    /** One allocator's figure: its best and worst round, each the mean ops/s of the round's iterations. */
+    record Score(double best, double worst) {
+        /** Half the spread between the rounds, in percent of the best: the noise a reader should assume. */
+        double spreadPercent() {
+            return 50 * (best - worst) / best;
+        }
+    }
+
+    /** Runs the shapes and prints the table. */
+    public static void main(String[] args) throws Exception {
+        System.setErr(new PrintStream(new JmhUnsafeWarningFilter(System.err), true, StandardCharsets.UTF_8));
+        Set<String> wanted = listProperty("netty.bench.shapes");
+        Set<String> modeNames = listProperty("netty.bench.modes");
+        List<Shape> shapes = shapes().stream()
+            .filter(shape -> wanted.isEmpty()
+                ? shape.byDefault()
+                : wanted.contains("all") || wanted.contains(shape.id()))
+            .toList();
+        List<JvmMode> modes = Arrays.stream(JvmMode.values())
+            .filter(mode -> modeNames.isEmpty() || modeNames.contains(mode.name().toLowerCase(Locale.ROOT)))
+            .toList();
+        System.out.printf(Locale.ROOT, "Netty allocators, %d shapes x %d modes; load average at start %.2f%n",
+            shapes.size(), modes.size(), loadAverage());
+        long start = System.nanoTime();
+        Map<Shape, Map<JvmMode, Map<NettyAllocator, Score>>> table = new LinkedHashMap<>();
+        for (Shape shape : shapes) {
+            for (JvmMode mode : modes) {
+                Map<NettyAllocator, Score> scores = run(shape, mode);
+                table.computeIfAbsent(shape, s -> new EnumMap<>(JvmMode.class)).put(mode, scores);
+                System.out.println(row(shape, mode, scores));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nTook %.1f min; load average at end %.2f (2 cores: above 2, other "
+            + "processes competed for the CPU)%n%n", (System.nanoTime() - start) / 60e9, loadAverage());
+        System.out.println(header());
+        table.forEach((shape, byMode) -> byMode.forEach((mode, scores) -> System.out.println(row(shape, mode,
+            scores))));
+    }
+
+    private static Map<NettyAllocator, Score> run(Shape shape, JvmMode mode) throws RunnerException,
+        InterruptedException {
+        int rounds = Integer.getInteger("netty.bench.rounds", 2);
+        List<NettyAllocator> order = new ArrayList<>(List.of(NettyAllocator.values()));
+        Map<NettyAllocator, List<Double>> means = new EnumMap<>(NettyAllocator.class);
+        for (int round = 0; round < rounds; round++) {
+            for (NettyAllocator allocator : order) {
+                Double mean = runFork(shape, mode, allocator);
+                if (mean != null) {
+                    means.computeIfAbsent(allocator, a -> new ArrayList<>()).add(mean);
+                }
+            }
+            Collections.rotate(order, 1);
+        }
+        Map<NettyAllocator, Score> scores = new EnumMap<>(NettyAllocator.class);
+        means.forEach((allocator, list) -> scores.put(allocator,
+            new Score(Collections.max(list), Collections.min(list))));
+        return scores;
+    }
+
+    /** Runs one fork of one allocator; returns the mean ops/s of its measured iterations, or null if it failed. */
+    private static Double runFork(Shape shape, JvmMode mode, NettyAllocator allocator) throws RunnerException,
+        InterruptedException {
+        List<String> jvmArgs = new ArrayList<>(List.of(EventLoopExecutor.EXECUTOR_TYPE,
+            EventLoopExecutor.EXECUTOR_CLASS, EventLoopExecutor.NATIVE_ACCESS,
+            EventLoopExecutor.HEAP, "-D" + NettyAllocator.EXPECT_UNSAFE + "=" + mode.unsafe));
+        jvmArgs.addAll(mode.flags);
+        String leakDetection = System.getProperty("netty.bench.leakDetection");
+        if (leakDetection != null && !leakDetection.isBlank()) {
+            jvmArgs.add("-Dio.netty.leakDetection.level=" + leakDetection);
+        }
+        int seconds = Integer.getInteger("netty.bench.seconds", 1);
+        ChainedOptionsBuilder options = new OptionsBuilder()
+            .include("^" + Pattern.quote(shape.benchmark()) + "$")
+            .param("allocator", allocator.name())
+            .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+            .warmupIterations(Integer.getInteger("netty.bench.warmups", 1))
+            .warmupTime(TimeValue.seconds(seconds))
+            .measurementIterations(Integer.getInteger("netty.bench.iterations", 2))
+            .measurementTime(TimeValue.seconds(seconds))
+            .forks(1)
+            .shouldFailOnError(false)
+            .verbosity(VerboseMode.SILENT);
+        shape.params().forEach(options::param);
+        for (RunResult result : runWhenJmhIsFree(new Runner(options.build()))) {
+            Result<?> figure = shape.label() == null
+                ? result.getPrimaryResult()
+                : result.getSecondaryResults().get(shape.label());
+            return figure.getScore();
+        }
+        System.out.println("  " + allocator + " failed on " + shape.id() + " (" + mode.label + ")");
+        return null;
+    }
+
+    /** Runs, waiting while another JMH run on the machine holds JMH's lock. */
+    private static Collection<RunResult> runWhenJmhIsFree(Runner runner) throws RunnerException,
+        InterruptedException {
+        for (int waited = 0; ; waited += 5) {
+            try {
+                return runner.run();
+            } catch (RunnerException e) {
+                if (!String.valueOf(e.getMessage()).contains("JMH lock") || waited >= LOCK_WAIT_SECONDS) {
+                    throw e;
+                }
+                Thread.sleep(5000);
+            }
+        }
+    }
+
+    static String header() {
+        return "| shape | JVM mode | apf | pooled | adaptive | unpooled | apf / best peer |\n"
+            + "|---|---|---:|---:|---:|---:|---:|";
+    }
+
+    static String row(Shape shape, JvmMode mode, Map<NettyAllocator, Score> scores) {
+        StringBuilder row = new StringBuilder("| " + shape.title() + " | " + mode.label + " |");
+        for (NettyAllocator allocator : NettyAllocator.values()) {
+            Score score = scores.get(allocator);
+            row.append(score == null ? " failed |" : String.format(Locale.ROOT, " %.2f M ±%.0f%% |",
+                score.best() / 1e6, score.spreadPercent()));
+        }
+        Score ours = scores.get(NettyAllocator.APF);
+        Map.Entry<NettyAllocator, Score> best = scores.entrySet().stream()
+            .filter(entry -> entry.getKey() != NettyAllocator.APF)
+            .max(Map.Entry.comparingByValue((a, b) -> Double.compare(a.best(), b.best())))
+            .orElse(null);
+        row.append(ours == null || best == null ? " - |" : String.format(Locale.ROOT, " **%.2f** (vs %s) |",
+            ours.best() / best.getValue().best(),
+            best.getKey().name().toLowerCase(Locale.ROOT)));
+        return row.toString();
+    }
+
+    /**
+     * Drops the four-line warning each fork prints when JMH itself touches {@code sun.misc.Unsafe} (JDK 25 warns by
+     * default); every other line of the forks' output passes through.
+     */
+    private static final class JmhUnsafeWarningFilter extends OutputStream {
+        private final PrintStream target;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        JmhUnsafeWarningFilter(PrintStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                String text = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+                boolean jmhWarning = text.startsWith("WARNING: ")
+                    && (text.contains("sun.misc.Unsafe") || text.contains("org.openjdk.jmh"));
+                if (!jmhWarning) {
+                    target.print(text);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
+    }
+
+    private static Set<String> listProperty(String name) {
+        String value = System.getProperty(name, "");
+        return Arrays.stream(value.split(","))
+            .map(String::trim)
+            .filter(item -> !item.isEmpty())
+            .map(item -> item.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toSet());
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+}
