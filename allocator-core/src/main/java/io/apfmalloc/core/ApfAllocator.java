@@ -503,7 +503,7 @@ public final class ApfAllocator {
      *   <tr><td>{@link #tuningPolicy}</td><td>{@code apfmalloc.policy}</td><td>{@code apf}</td></tr>
      *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1000</td></tr>
      *   <tr><td>{@link #apfBurstLength}</td><td>{@code apfmalloc.apf.burst}</td><td>256</td></tr>
-     *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td><td>4096</td></tr>
+     *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td><td>16384</td></tr>
      *   <tr><td>{@link #apfMaxFetchBytes}</td><td>{@code apfmalloc.apf.maxFetchBytes}</td><td>128 KiB</td></tr>
      * </table>
      * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024).
@@ -523,7 +523,7 @@ public final class ApfAllocator {
             System.getProperty("apfmalloc.policy", "apf").trim().toUpperCase(Locale.ROOT));
         private long apfTarget = longProperty("apfmalloc.apf.target", 1000);
         private int apfBurstLength = (int) longProperty("apfmalloc.apf.burst", 256);
-        private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 4096);
+        private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 16384);
         private long apfMaxFetchBytes = longProperty("apfmalloc.apf.maxFetchBytes", 128L << 10);
 
         private Builder() {
@@ -635,8 +635,9 @@ public final class ApfAllocator {
         }
 
         /**
-         * Sets APF's hibernation {@code H}: allocations between bursts (4096 by default: sampling costs a call per
-         * allocation, so it runs about 6% of the time).
+         * Sets APF's hibernation {@code H}: allocations between bursts. 16384 by default: sampling then runs on 1.5%
+         * of allocations, and a 256 B malloc/free pair costs within ~3% of lrmalloc's policy (10.1 against 9.7–10.0
+         * ns; with 4096, 10.8–11.5 ns, the end-of-burst analysis amortized over fewer allocations).
          */
         public Builder apfHibernationLength(int allocations) {
             if (allocations < 0) {
