@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.JvmMode;
+
 /**
  * One allocator's figures under one JVM mode, transport and message size: medians over the repeats, the
  * throughput range that shows the noise, and ratios to the best peer (the best of the compared allocators other

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.JvmMode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

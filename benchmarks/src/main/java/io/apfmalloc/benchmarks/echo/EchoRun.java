@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.JvmMode;
+
 /**
  * One measured run: a server allocator under one JVM mode, transport and message size, and what the client and
  * the server measured.

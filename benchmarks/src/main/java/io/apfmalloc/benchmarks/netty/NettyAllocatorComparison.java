@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.netty;
 
+import io.apfmalloc.benchmarks.JvmMode;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -54,24 +55,6 @@ public final class NettyAllocatorComparison {
     private static final int LOCK_WAIT_SECONDS = 600;
 
     private NettyAllocatorComparison() {
-    }
-
-    /** A JVM mode every shape runs in. */
-    enum JvmMode {
-        /** JDK 25's defaults: Netty 4.2 runs without {@code sun.misc.Unsafe}. */
-        DEFAULT("JDK defaults", false),
-        /** Netty's fast mode: {@code sun.misc.Unsafe} memory access allowed. */
-        FAST("Unsafe allowed", true, "--sun-misc-unsafe-memory-access=allow");
-
-        final String label;
-        final boolean unsafe;
-        final List<String> flags;
-
-        JvmMode(String label, boolean unsafe, String... flags) {
-            this.label = label;
-            this.unsafe = unsafe;
-            this.flags = List.of(flags);
-        }
     }
 
     /**
@@ -179,8 +162,8 @@ public final class NettyAllocatorComparison {
         InterruptedException {
         List<String> jvmArgs = new ArrayList<>(List.of(EventLoopExecutor.EXECUTOR_TYPE,
             EventLoopExecutor.EXECUTOR_CLASS, EventLoopExecutor.NATIVE_ACCESS,
-            EventLoopExecutor.HEAP, "-D" + NettyAllocator.EXPECT_UNSAFE + "=" + mode.unsafe));
-        jvmArgs.addAll(mode.flags);
+            EventLoopExecutor.HEAP, "-D" + NettyAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe()));
+        jvmArgs.addAll(mode.flags());
         String leakDetection = System.getProperty("netty.bench.leakDetection");
         if (leakDetection != null && !leakDetection.isBlank()) {
             jvmArgs.add("-Dio.netty.leakDetection.level=" + leakDetection);
@@ -204,7 +187,7 @@ public final class NettyAllocatorComparison {
                 : result.getSecondaryResults().get(shape.label());
             return figure.getScore();
         }
-        System.out.println("  " + allocator + " failed on " + shape.id() + " (" + mode.label + ")");
+        System.out.println("  " + allocator + " failed on " + shape.id() + " (" + mode.heading() + ")");
         return null;
     }
 
@@ -229,7 +212,7 @@ public final class NettyAllocatorComparison {
     }
 
     static String row(Shape shape, JvmMode mode, Map<NettyAllocator, Score> scores) {
-        StringBuilder row = new StringBuilder("| " + shape.title() + " | " + mode.label + " |");
+        StringBuilder row = new StringBuilder("| " + shape.title() + " | " + mode.heading() + " |");
         for (NettyAllocator allocator : NettyAllocator.values()) {
             Score score = scores.get(allocator);
             row.append(score == null ? " failed |" : String.format(Locale.ROOT, " %.2f M ±%.0f%% |",

@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.echo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.apfmalloc.benchmarks.JvmMode;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

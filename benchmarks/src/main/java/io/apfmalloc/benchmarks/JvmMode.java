@@ -1,4 +1,4 @@
-package io.apfmalloc.benchmarks.echo;
+package io.apfmalloc.benchmarks;
 
 import java.util.List;
 import java.util.Locale;
@@ -10,14 +10,26 @@ import java.util.Locale;
  */
 public enum JvmMode {
     /** JDK 25's defaults: Netty runs without {@code sun.misc.Unsafe}. */
-    DEFAULT(List.of()),
+    DEFAULT("JDK defaults", List.of()),
     /** Netty's fast mode: {@code --sun-misc-unsafe-memory-access=allow}. */
-    FAST(List.of("--sun-misc-unsafe-memory-access=allow"));
+    FAST("Unsafe allowed", List.of("--sun-misc-unsafe-memory-access=allow"));
 
+    private final String heading;
     private final List<String> flags;
 
-    JvmMode(List<String> flags) {
+    JvmMode(String heading, List<String> flags) {
+        this.heading = heading;
         this.flags = flags;
+    }
+
+    /** Returns whether Netty may use {@code sun.misc.Unsafe} in this mode. */
+    public boolean allowsUnsafe() {
+        return !flags.isEmpty();
+    }
+
+    /** Returns the mode's name in report tables. */
+    public String heading() {
+        return heading;
     }
 
     /** Returns the JVM flags of this mode. */
