@@ -253,4 +253,28 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
             return -1;
         }
     }
+
+    // Three-byte values: a byte and a short of the subclass's own accessors, the same for either kind of memory.
+
+    @Override
+    protected int _getUnsignedMedium(int index) {
+        return (_getByte(index) & 0xff) << 16 | _getShort(index + 1) & 0xffff;
+    }
+
+    @Override
+    protected int _getUnsignedMediumLE(int index) {
+        return _getByte(index) & 0xff | (_getShortLE(index + 1) & 0xffff) << 8;
+    }
+
+    @Override
+    protected void _setMedium(int index, int value) {
+        _setByte(index, value >>> 16);
+        _setShort(index + 1, value);
+    }
+
+    @Override
+    protected void _setMediumLE(int index, int value) {
+        _setByte(index, value);
+        _setShortLE(index + 1, value >>> 8);
+    }
 }

@@ -125,16 +125,6 @@ final class ApfDirectByteBuf extends ApfByteBuf {
     }
 
     @Override
-    protected int _getUnsignedMedium(int index) {
-        return (_getByte(index) & 0xff) << 16 | _getShort(index + 1) & 0xffff;
-    }
-
-    @Override
-    protected int _getUnsignedMediumLE(int index) {
-        return _getByte(index) & 0xff | (_getShortLE(index + 1) & 0xffff) << 8;
-    }
-
-    @Override
     protected int _getInt(int index) {
         return MEMORY.get(INT_BE, address + index);
     }
@@ -167,18 +157,6 @@ final class ApfDirectByteBuf extends ApfByteBuf {
     @Override
     protected void _setShortLE(int index, int value) {
         MEMORY.set(SHORT_LE, address + index, (short) value);
-    }
-
-    @Override
-    protected void _setMedium(int index, int value) {
-        _setByte(index, value >>> 16);
-        _setShort(index + 1, value);
-    }
-
-    @Override
-    protected void _setMediumLE(int index, int value) {
-        _setByte(index, value);
-        _setShortLE(index + 1, value >>> 8);
     }
 
     @Override

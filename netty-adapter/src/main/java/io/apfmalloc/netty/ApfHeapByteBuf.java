@@ -163,16 +163,6 @@ final class ApfHeapByteBuf extends ApfByteBuf {
     }
 
     @Override
-    protected int _getUnsignedMedium(int index) {
-        return (_getByte(index) & 0xff) << 16 | _getShort(index + 1) & 0xffff;
-    }
-
-    @Override
-    protected int _getUnsignedMediumLE(int index) {
-        return _getByte(index) & 0xff | (_getShortLE(index + 1) & 0xffff) << 8;
-    }
-
-    @Override
     protected int _getInt(int index) {
         return (int) INT_BE.get(array, offset + index);
     }
@@ -205,18 +195,6 @@ final class ApfHeapByteBuf extends ApfByteBuf {
     @Override
     protected void _setShortLE(int index, int value) {
         SHORT_LE.set(array, offset + index, (short) value);
-    }
-
-    @Override
-    protected void _setMedium(int index, int value) {
-        _setByte(index, value >>> 16);
-        _setShort(index + 1, value);
-    }
-
-    @Override
-    protected void _setMediumLE(int index, int value) {
-        _setByte(index, value);
-        _setShortLE(index + 1, value >>> 8);
     }
 
     @Override
