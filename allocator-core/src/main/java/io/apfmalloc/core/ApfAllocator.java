@@ -3,7 +3,9 @@ package io.apfmalloc.core;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.apfmalloc.core.internal.heap.Heap;
 import io.apfmalloc.core.internal.os.ArrayMemorySource;
+import io.apfmalloc.core.internal.os.FaultInjectingMemorySource;
 import io.apfmalloc.core.internal.os.MemoryLimit;
+import io.apfmalloc.core.internal.os.MemorySource;
 import io.apfmalloc.core.internal.os.OsMemory;
 import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
@@ -53,11 +55,12 @@ public final class ApfAllocator {
             : builder.memoryKind == MemoryKind.HEAP ? Runtime.getRuntime().maxMemory() : defaultMaxDirectMemory());
         if (builder.memoryKind == MemoryKind.HEAP) {
             this.arrays = new ArrayMemorySource();
-            this.heap = new Heap(arrays, limit, new ArrayLinkStore(arrays), builder.checked, builder.retainBytes);
+            this.heap = new Heap(withFaults(arrays, builder.faultInjector), limit, new ArrayLinkStore(arrays),
+                builder.checked, builder.retainBytes);
         } else {
             this.arrays = null;
-            this.heap = new Heap(OsMemory.INSTANCE, limit, OffHeapLinkStore.INSTANCE, builder.checked,
-                builder.retainBytes);
+            this.heap = new Heap(withFaults(OsMemory.INSTANCE, builder.faultInjector), limit,
+                OffHeapLinkStore.INSTANCE, builder.checked, builder.retainBytes);
         }
         CachePolicy policy = switch (builder.tuningPolicy) {
             case APF -> new ApfPolicy(builder.apfTarget, builder.apfBurstLength, builder.apfHibernationLength,
@@ -65,6 +68,10 @@ public final class ApfAllocator {
             case LRMALLOC -> new LrmallocPolicy(builder.maxBinBytes);
         };
         this.caches = new ThreadCaches(heap, policy, builder.maxThreadCaches, builder.sharedCaches);
+    }
+
+    private static MemorySource withFaults(MemorySource source, MemoryFaultInjector injector) {
+        return injector == null ? source : new FaultInjectingMemorySource(source, injector::refuseMapping);
     }
 
     /** Returns a builder whose defaults come from the {@code apfmalloc.*} system properties (see {@link Builder}). */
@@ -367,14 +374,29 @@ public final class ApfAllocator {
     }
 
     /**
-     * Checks that every block is in exactly one place: with a user (listed in {@code liveAllocations}), in a
-     * thread cache, or on its superblock's free list. Call only while no thread allocates or frees.
+     * Runs the invariant checker ({@link HeapAudit}): every block in exactly one place, every descriptor in exactly
+     * one place, anchors, free lists, partial lists and counters in agreement. Blocks found neither free nor cached
+     * are counted as with users ({@link HeapAudit#liveBlocks()}); compare {@link HeapAudit#allocationsWithUsers()}
+     * with what the program holds to find lost blocks. Call only while no thread allocates or frees with this
+     * allocator, after a happens-before edge from every thread that did (a join, a latch, a barrier): it reads
+     * thread caches without synchronization.
+     *
+     * @return the audit's figures and the problems found, if any
+     */
+    public HeapAudit audit() {
+        return HeapAudit.run(heap, caches, null);
+    }
+
+    /**
+     * Runs the invariant checker as {@link #audit()} does, and also checks that the allocations with users are
+     * exactly {@code liveAllocations}: any other block found neither free nor cached is reported lost. Same rules
+     * on quiescence as {@link #audit()}.
      *
      * @param liveAllocations the addresses the caller holds now
      * @return the audit's figures and the problems found, if any
      */
     public HeapAudit audit(long[] liveAllocations) {
-        return HeapAudit.run(heap, caches, liveAllocations);
+        return HeapAudit.run(heap, caches, Objects.requireNonNull(liveAllocations, "liveAllocations"));
     }
 
     /** Returns the error that the throwing APIs raise when {@code size} bytes are refused. */
@@ -525,6 +547,7 @@ public final class ApfAllocator {
         private int apfBurstLength = (int) longProperty("apfmalloc.apf.burst", 256);
         private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 16384);
         private long apfMaxFetchBytes = longProperty("apfmalloc.apf.maxFetchBytes", 128L << 10);
+        private MemoryFaultInjector faultInjector;
 
         private Builder() {
         }
@@ -657,6 +680,16 @@ public final class ApfAllocator {
                 throw new IllegalArgumentException("apfMaxFetchBytes: " + bytes + " (expected: > 0)");
             }
             this.apfMaxFetchBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Installs a fault injector that may refuse any mapping from the OS, for tests of the failure paths (see
+         * {@link MemoryFaultInjector}); {@code null}, the default, removes it. Without one, mappings cost nothing
+         * extra.
+         */
+        public Builder faultInjector(MemoryFaultInjector injector) {
+            this.faultInjector = injector;
             return this;
         }
 

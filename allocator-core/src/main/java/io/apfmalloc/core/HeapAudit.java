@@ -8,26 +8,39 @@ import io.apfmalloc.core.internal.superblock.DescriptorRegistry;
 import io.apfmalloc.core.internal.tcache.ThreadCaches;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The result of {@link ApfAllocator#audit}: every block of every mapped superblock must be in exactly one place
- * (with a user, in a thread cache, or on the superblock's free list), every PARTIAL superblock on its class's partial
- * list once, and every large allocation with a user.
+ * The result of {@link ApfAllocator#audit()}, the allocator's invariant checker. It walks every descriptor, every
+ * superblock's free list, every partial list, the retired-descriptor stack and every thread cache's bins, and checks:
+ * <ul>
+ *   <li>every block of every mapped superblock is in exactly one place: on its superblock's free list, in a cache
+ *       bin of its own size class, or with a user (never two of these, and, when the caller lists what it holds,
+ *       never none);</li>
+ *   <li>each anchor agrees with its free list (FULL: no free block; PARTIAL: 1 … all blocks), and no free-list link
+ *       leads out of its superblock or around in a cycle;</li>
+ *   <li>every descriptor is in exactly one place: describing one mapped superblock or large allocation (and found
+ *       there by the page map), on its class's partial list once if it is PARTIAL, EMPTY and on its partial list
+ *       once (waiting for a filler to retire it), or retired and on the retired stack once;</li>
+ *   <li>the counters agree with the walk: bytes reserved under the memory limit equal the bytes mapped, and the
+ *       live superblocks, retained bytes and large bytes equal what was found.</li>
+ * </ul>
+ * An audit allocates on the Java heap (a bit set per superblock) and takes about a millisecond per 10,000 free
+ * blocks; it is meant for tests and for periodic checks of a paused workload, not for a hot path.
  *
  * @param superblocks      mapped superblocks walked
  * @param freeListBlocks   blocks found on superblock free lists
  * @param cachedBlocks     blocks found in thread caches and shared stripes
- * @param liveBlocks       small blocks the caller listed as live
- * @param largeAllocations large allocations found (each must be listed as live)
+ * @param liveBlocks       small blocks with users: those listed by the caller, or, for {@link ApfAllocator#audit()},
+ *                         every block found neither free nor cached
+ * @param largeAllocations large allocations mapped (each is with a user)
+ * @param mappedBytes      bytes of the superblocks and large allocations found
  * @param problems         what is wrong; empty when the heap is consistent
  */
 public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks, long liveBlocks,
-                        long largeAllocations, List<String> problems) {
+                        long largeAllocations, long mappedBytes, List<String> problems) {
     private static final int MAX_PROBLEMS = 20;
 
     /** Returns whether no problem was found. */
@@ -35,6 +48,15 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
         return problems.isEmpty();
     }
 
+    /** Returns the allocations with users: small blocks and large allocations. */
+    public long allocationsWithUsers() {
+        return liveBlocks + largeAllocations;
+    }
+
+    /**
+     * Walks the heap. {@code liveAllocations} null: every block neither free nor cached is counted as with a user.
+     * Otherwise exactly the listed allocations must be with users, and any other such block is reported lost.
+     */
     static HeapAudit run(Heap heap, ThreadCaches caches, long[] liveAllocations) {
         return new Walk(heap).run(caches, liveAllocations);
     }
@@ -42,77 +64,132 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
     /** One audit's state; audits are rare and may allocate freely. */
     private static final class Walk {
         private final Heap heap;
-        private final Map<Descriptor, BitSet> placed = new HashMap<>();
+        private final DescriptorRegistry registry;
+        private final int descriptors;
+        /** By descriptor id: the blocks of a mapped superblock found so far; null for any other descriptor. */
+        private final BitSet[] placed;
+        private final int[] onPartialList;
+        private final int[] onRetiredStack;
         private final Set<Long> largeAddresses = new HashSet<>();
         private final List<String> problems = new ArrayList<>();
+        private long superblocks;
         private long freeListBlocks;
         private long cachedBlocks;
         private long liveBlocks;
-        private long largeAllocations;
+        private long mappedBytes;
+        private long retainedBytes;
+        private long largeBytes;
 
         Walk(Heap heap) {
             this.heap = heap;
+            this.registry = heap.registry();
+            this.descriptors = registry.size();
+            this.placed = new BitSet[descriptors];
+            this.onPartialList = new int[descriptors];
+            this.onRetiredStack = new int[descriptors];
         }
 
         HeapAudit run(ThreadCaches caches, long[] liveAllocations) {
-            DescriptorRegistry registry = heap.registry();
-            for (int id = 0; id < registry.size(); id++) {
+            countStackMemberships();
+            for (int id = 0; id < descriptors; id++) {
                 Descriptor descriptor = registry.get(id);
                 if (descriptor != null) {
                     walkDescriptor(descriptor);
                 }
             }
-            largeAllocations = largeAddresses.size();
-            checkPartialLists();
-            caches.forEachCache(cache -> cache.forEachCachedBlock(block -> {
+            long largeAllocations = largeAddresses.size();
+            caches.forEachCache(cache -> cache.forEachCachedBlock((sizeClass, block) -> {
                 cachedBlocks++;
-                place(block, "in a thread cache");
+                place(block, sizeClass, "in a thread cache");
             }));
-            for (long address : liveAllocations) {
-                Descriptor owner = heap.descriptorOf(address);
-                if (owner != null && owner.sizeClass() == Descriptor.LARGE && owner.base() == address) {
-                    if (!largeAddresses.remove(address)) {
-                        problem("large allocation 0x%x listed twice", address);
+            if (liveAllocations != null) {
+                placeListed(liveAllocations);
+            }
+            for (int id = 0; id < descriptors; id++) {
+                if (placed[id] != null) {
+                    int unplaced = registry.get(id).blockCount() - placed[id].cardinality();
+                    if (liveAllocations == null) {
+                        liveBlocks += unplaced;
+                    } else if (unplaced != 0) {
+                        problem("%d blocks of %s are nowhere (lost)", unplaced, registry.get(id));
                     }
-                } else {
-                    liveBlocks++;
-                    place(address, "live");
                 }
             }
-            for (Map.Entry<Descriptor, BitSet> entry : placed.entrySet()) {
-                int missing = entry.getKey().blockCount() - entry.getValue().cardinality();
-                if (missing != 0) {
-                    problem("%d blocks of %s are nowhere (lost)", missing, entry.getKey());
+            checkCounters();
+            return new HeapAudit(superblocks, freeListBlocks, cachedBlocks, liveBlocks, largeAllocations,
+                mappedBytes, List.copyOf(problems));
+        }
+
+        private void countStackMemberships() {
+            for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++) {
+                int listClass = sizeClass;
+                int[] length = {0};
+                heap.partialList(sizeClass).forEachQuiescent(descriptors + 1, id -> {
+                    length[0]++;
+                    onPartialList[id]++;
+                    Descriptor descriptor = registry.get(id);
+                    if (descriptor.sizeClass() != listClass) {
+                        problem("%s is on the partial list of class %d", descriptor, listClass);
+                    }
+                });
+                if (length[0] > descriptors) {
+                    problem("the partial list of class %d is longer than the descriptors (a cycle)", sizeClass);
                 }
             }
-            for (long address : largeAddresses) {
-                problem("large allocation 0x%x is mapped but not listed as live", address);
+            int[] retired = {0};
+            heap.retiredDescriptors().forEachQuiescent(descriptors + 1, id -> {
+                retired[0]++;
+                onRetiredStack[id]++;
+            });
+            if (retired[0] > descriptors) {
+                problem("the retired-descriptor stack is longer than the descriptors (a cycle)");
             }
-            return new HeapAudit(placed.size(), freeListBlocks, cachedBlocks, liveBlocks, largeAllocations,
-                List.copyOf(problems));
         }
 
         private void walkDescriptor(Descriptor descriptor) {
+            int id = descriptor.id();
             int sizeClass = descriptor.sizeClass();
+            int state = AnchorLayout.state(descriptor.lvAnchor());
+            if (sizeClass == Descriptor.RETIRED) {
+                expectMemberships(descriptor, 0, 1);
+            } else if (sizeClass == Descriptor.LARGE) {
+                if (state != AnchorLayout.FULL) {
+                    problem("%s: a freed large allocation that was not retired", descriptor);
+                }
+                expectMemberships(descriptor, 0, 0);
+                expectInPageMap(descriptor, descriptor.base());
+                largeAddresses.add(descriptor.base());
+                largeBytes += descriptor.mappingSize();
+                mappedBytes += descriptor.mappingSize();
+            } else if (state == AnchorLayout.EMPTY) {
+                expectMemberships(descriptor, 1, 0);
+                if (heap.descriptorOf(descriptor.base()) == descriptor) {
+                    problem("%s: released, but still in the page map", descriptor);
+                }
+            } else {
+                superblocks++;
+                mappedBytes += descriptor.mappingSize();
+                expectMemberships(descriptor, state == AnchorLayout.PARTIAL ? 1 : 0, 0);
+                expectInPageMap(descriptor, descriptor.base());
+                expectInPageMap(descriptor, descriptor.base() + descriptor.mappingSize() - 1);
+                placed[id] = new BitSet(descriptor.blockCount());
+                walkFreeList(descriptor);
+            }
+        }
+
+        private void walkFreeList(Descriptor descriptor) {
             long anchor = descriptor.lvAnchor();
             int state = AnchorLayout.state(anchor);
-            if (sizeClass == Descriptor.LARGE) {
-                if (state == AnchorLayout.FULL) {
-                    largeAddresses.add(descriptor.base());
-                }
-                return;
-            }
-            if (sizeClass < 0 || state == AnchorLayout.EMPTY) {
-                return;
-            }
             int blockCount = descriptor.blockCount();
             int count = AnchorLayout.count(anchor);
             boolean countFitsState = state == AnchorLayout.FULL ? count == 0 : count > 0 && count <= blockCount;
             if (!countFitsState) {
                 problem("%s: count does not fit its state", descriptor);
+                return;
             }
-            BitSet blocks = new BitSet(blockCount);
-            placed.put(descriptor, blocks);
+            if (count == blockCount) {
+                retainedBytes += descriptor.mappingSize();
+            }
             int index = AnchorLayout.avail(anchor);
             for (int i = 0; i < count; i++) {
                 if (index < 0 || index >= blockCount) {
@@ -121,47 +198,87 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
                 }
                 long block = descriptor.base() + (long) index * descriptor.blockSize();
                 freeListBlocks++;
-                place(block, "on its superblock's free list");
+                if (!place(block, descriptor.sizeClass(), "on its superblock's free list")) {
+                    return;
+                }
                 index += 1 + heap.links().readLink(block);
             }
         }
 
-        private void checkPartialLists() {
-            Map<Descriptor, Integer> listed = new HashMap<>();
-            for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++) {
-                int expectedClass = sizeClass;
-                heap.partialList(sizeClass).forEachQuiescent(heap.registry().size(), id -> {
-                    Descriptor descriptor = heap.registry().get(id);
-                    listed.merge(descriptor, 1, Integer::sum);
-                    if (descriptor.sizeClass() != expectedClass) {
-                        problem("%s is on the partial list of class %d", descriptor, expectedClass);
-                    }
-                });
+        private void expectMemberships(Descriptor descriptor, int partialLists, int retiredStack) {
+            int id = descriptor.id();
+            if (onPartialList[id] != partialLists || onRetiredStack[id] != retiredStack) {
+                problem("%s is on partial lists %d times (expected %d) and on the retired stack %d times"
+                    + " (expected %d)", descriptor, onPartialList[id], partialLists, onRetiredStack[id], retiredStack);
             }
-            for (Descriptor descriptor : placed.keySet()) {
-                boolean partial = AnchorLayout.state(descriptor.lvAnchor()) == AnchorLayout.PARTIAL;
-                int times = listed.getOrDefault(descriptor, 0);
-                if (partial ? times != 1 : times != 0) {
-                    problem("%s is on its partial list %d times", descriptor, times);
+        }
+
+        private void expectInPageMap(Descriptor descriptor, long address) {
+            Descriptor mapped = heap.descriptorOf(address);
+            if (mapped != descriptor) {
+                problem("the page map gives %s for 0x%x of %s", mapped, address, descriptor);
+            }
+        }
+
+        private void placeListed(long[] liveAllocations) {
+            Set<Long> largeListed = new HashSet<>();
+            for (long address : liveAllocations) {
+                Descriptor owner = heap.descriptorOf(address);
+                if (owner != null && owner.sizeClass() == Descriptor.LARGE && owner.base() == address) {
+                    if (!largeListed.add(address)) {
+                        problem("large allocation 0x%x listed twice", address);
+                    }
+                } else {
+                    liveBlocks++;
+                    place(address, owner == null ? Descriptor.RETIRED : owner.sizeClass(), "listed as live");
+                }
+            }
+            for (long address : largeAddresses) {
+                if (!largeListed.contains(address)) {
+                    problem("large allocation 0x%x is mapped but not listed as live", address);
                 }
             }
         }
 
-        private void place(long block, String where) {
+        /** Marks {@code block} found {@code where}; returns false, reporting why, if it cannot be placed. */
+        private boolean place(long block, int expectedClass, String where) {
             Descriptor owner = heap.descriptorOf(block);
-            BitSet blocks = owner == null ? null : placed.get(owner);
+            BitSet blocks = owner == null || owner.id() >= descriptors ? null : placed[owner.id()];
             if (blocks == null) {
                 problem("block 0x%x %s belongs to no mapped superblock", block, where);
-                return;
+                return false;
             }
             long offset = block - owner.base();
             int index = SizeClasses.blockIndex(owner.sizeClass(), offset);
             if ((long) index * owner.blockSize() != offset) {
-                problem("0x%x %s is not the start of a block", block, where);
-            } else if (blocks.get(index)) {
+                problem("0x%x %s is not the start of a block of %s", block, where, owner);
+                return false;
+            }
+            if (owner.sizeClass() != expectedClass) {
+                problem("block 0x%x of class %d is %s of class %d", block, owner.sizeClass(), where, expectedClass);
+            }
+            if (blocks.get(index)) {
                 problem("block 0x%x is counted twice (again %s)", block, where);
-            } else {
-                blocks.set(index);
+                return false;
+            }
+            blocks.set(index);
+            return true;
+        }
+
+        private void checkCounters() {
+            if (heap.limit().reserved() != mappedBytes) {
+                problem("%d bytes reserved under the limit, but %d mapped", heap.limit().reserved(), mappedBytes);
+            }
+            if (heap.liveSuperblocks() != superblocks) {
+                problem("liveSuperblocks() is %d, but %d superblocks are mapped", heap.liveSuperblocks(), superblocks);
+            }
+            if (heap.retainedBytes() != retainedBytes) {
+                problem("retainedBytes() is %d, but %d bytes of superblocks are wholly free", heap.retainedBytes(),
+                    retainedBytes);
+            }
+            if (heap.largeBytes() != largeBytes) {
+                problem("largeBytes() is %d, but %d bytes of large allocations are mapped", heap.largeBytes(),
+                    largeBytes);
             }
         }
 

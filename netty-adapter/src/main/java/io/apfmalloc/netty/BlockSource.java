@@ -3,8 +3,10 @@ package io.apfmalloc.netty;
 import io.apfmalloc.core.AllocatorStats;
 import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.ApfThreadCache;
+import io.apfmalloc.core.HeapAudit;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,6 +35,8 @@ final class BlockSource {
     private final LiveBuffers live = new LiveBuffers();
     /** Bytes of buffers too large for the core, held in storage of their own (huge heap buffers). */
     private final LongAdder unpooledBytes = new LongAdder();
+    /** How many buffers hold such storage now. */
+    private final LongAdder unpooledBuffers = new LongAdder();
 
     BlockSource(ApfAllocator core, String kind, boolean useEventLoopCaches, ShellFactory shells) {
         this.core = core;
@@ -160,10 +164,37 @@ final class BlockSource {
 
     void onUnpooledAllocated(int bytes) {
         unpooledBytes.add(bytes);
+        unpooledBuffers.increment();
     }
 
     void onUnpooledFreed(int bytes) {
         unpooledBytes.add(-bytes);
+        unpooledBuffers.decrement();
+    }
+
+    /**
+     * Runs the core's invariant checker and checks that the core's allocations with users are exactly this source's
+     * live pooled buffers (one block each). Only while no thread allocates, resizes or releases buffers of it.
+     *
+     * @param problems where to add what is wrong, each prefixed with this source's kind
+     * @return the core's audit
+     */
+    HeapAudit audit(List<String> problems) {
+        HeapAudit audit = core.audit();
+        for (String problem : audit.problems()) {
+            problems.add(kind + ": " + problem);
+        }
+        long pooledBuffers = live.buffers() - unpooledBuffers.sum();
+        if (audit.allocationsWithUsers() != pooledBuffers) {
+            problems.add(kind + ": " + audit.allocationsWithUsers() + " blocks are with users, but "
+                + pooledBuffers + " pooled buffers are live");
+        }
+        return audit;
+    }
+
+    /** Returns how many live buffers hold storage of their own rather than a block of the core. */
+    long unpooledBuffers() {
+        return unpooledBuffers.sum();
     }
 
     /** Returns the bytes held for this source's buffers: the core's mappings and any unpooled storage. */

@@ -385,8 +385,8 @@ public final class Heap {
         return partialLists[sizeClass];
     }
 
-    /** Returns the stack of retired descriptors waiting for reuse, for heap walks in tests. */
-    DescriptorStack retiredDescriptors() {
+    /** Returns the stack of retired descriptors waiting for reuse, for heap walks. */
+    public DescriptorStack retiredDescriptors() {
         return retiredDescriptors;
     }
 

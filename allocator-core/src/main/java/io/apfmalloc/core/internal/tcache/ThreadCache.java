@@ -4,7 +4,6 @@ import io.apfmalloc.core.internal.heap.Heap;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.function.LongConsumer;
 
 /**
  * A thread cache: one {@link Bin} per size class, created on first use. Only one thread at a time may use a cache:
@@ -188,15 +187,22 @@ public final class ThreadCache {
         return bytes;
     }
 
-    /** Passes every cached block to {@code action}; for heap audits, while the cache is quiescent. */
-    public void forEachCachedBlock(LongConsumer action) {
+    /** Passes every cached block, with its bin's size class, to {@code visitor}; for heap audits, while quiescent. */
+    public void forEachCachedBlock(CachedBlockVisitor visitor) {
         for (Bin bin : bins) {
             if (bin != null) {
                 for (int i = 0; i < bin.count; i++) {
-                    action.accept(bin.blocks[i]);
+                    visitor.visit(bin.sizeClass, bin.blocks[i]);
                 }
             }
         }
+    }
+
+    /** Receives the blocks of {@link #forEachCachedBlock}. */
+    @FunctionalInterface
+    public interface CachedBlockVisitor {
+        /** Called once per cached block, with the size class of the bin holding it. */
+        void visit(int sizeClass, long block);
     }
 
     /** Returns the bin of {@code sizeClass}, or {@code null} if this cache never used the class. */
