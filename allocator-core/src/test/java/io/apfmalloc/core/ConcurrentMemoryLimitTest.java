@@ -3,6 +3,8 @@ package io.apfmalloc.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.TestSeeds;
+import io.apfmalloc.core.testing.ThreadFailures;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;

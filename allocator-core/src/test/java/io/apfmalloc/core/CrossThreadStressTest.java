@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.TestSeeds;
+import io.apfmalloc.core.testing.ThreadFailures;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.apfmalloc.core;
+package io.apfmalloc.core.testing;
 
 import java.util.Collection;
 
 /** Collects what worker threads threw, for the test thread to rethrow after joining them. */
-final class ThreadFailures {
+public final class ThreadFailures {
     /** At most this many are attached, so that ten thousand identical failures stay readable. */
     private static final int MAX_ATTACHED = 10;
 
@@ -11,7 +11,7 @@ final class ThreadFailures {
     }
 
     /** Throws one error carrying {@code failures} as suppressed exceptions, unless there are none. */
-    static void rethrowAll(Collection<Throwable> failures, String threads) {
+    public static void rethrowAll(Collection<Throwable> failures, String threads) {
         if (!failures.isEmpty()) {
             AssertionError error = new AssertionError(failures.size() + " " + threads + " failed");
             failures.stream().limit(MAX_ATTACHED).forEach(error::addSuppressed);
