@@ -30,10 +30,30 @@ public final class ThreadCaches {
     /** Caches their users bind to threads themselves. Guarded by {@code this}. */
     private final List<ThreadCache> explicit = new ArrayList<>();
 
-    private record OwnedCache(ThreadCache cache, WeakReference<Thread> owner) {
+    /**
+     * A platform thread's registered cache. The thread's {@link Cleaner} action holds this entry until the
+     * {@link Thread} object is collected, which may be long after the thread ended and its cache was reclaimed, so a
+     * reclaim drops the cache from the entry: what stays behind is a few bytes, not the cache's bins. Guarded by the
+     * registry's lock.
+     */
+    private static final class OwnedCache {
+        private final WeakReference<Thread> owner;
+        private ThreadCache cache;
+
+        OwnedCache(ThreadCache cache, Thread owner) {
+            this.cache = cache;
+            this.owner = new WeakReference<>(owner);
+        }
+
         boolean ownerDead() {
             Thread thread = owner.get();
             return thread == null || !thread.isAlive();
+        }
+
+        /** Returns the cache's blocks to the heap and lets go of the cache. */
+        void flushAndForget() {
+            cache.flushAll();
+            cache = null;
         }
     }
 
@@ -80,7 +100,7 @@ public final class ThreadCaches {
                 return null;
             }
             ThreadCache cache = new ThreadCache(heap, policy, thread.getName());
-            OwnedCache entry = new OwnedCache(cache, new WeakReference<>(thread));
+            OwnedCache entry = new OwnedCache(cache, thread);
             owned.add(entry);
             CLEANER.register(thread, () -> reclaim(entry));
             return cache;
@@ -141,14 +161,14 @@ public final class ThreadCaches {
             if (!entry.ownerDead()) {
                 return false;
             }
-            entry.cache().flushAll();
+            entry.flushAndForget();
             return true;
         });
     }
 
     private synchronized void reclaim(OwnedCache entry) {
         if (owned.remove(entry)) {
-            entry.cache().flushAll();
+            entry.flushAndForget();
         }
     }
 
@@ -184,7 +204,7 @@ public final class ThreadCaches {
         List<ThreadCache> all = new ArrayList<>();
         synchronized (this) {
             for (OwnedCache entry : owned) {
-                all.add(entry.cache());
+                all.add(entry.cache);
             }
             all.addAll(explicit);
         }

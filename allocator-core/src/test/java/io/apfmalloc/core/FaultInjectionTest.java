@@ -1,0 +1,244 @@
+package io.apfmalloc.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.apfmalloc.core.testing.ControlledFaults;
+import io.apfmalloc.core.testing.TestSeeds;
+import io.apfmalloc.core.testing.ThreadFailures;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The OS refusing memory (a {@link MemoryFaultInjector} standing in for {@code mmap} failing) at any point: every API
+ * reports it as documented (0 from the raw API, {@link OutOfMemoryError} from the throwing ones), a refused realloc
+ * leaves its block valid, no byte stays reserved for a mapping that failed, nothing leaks, and the allocator works
+ * again as soon as memory is back.
+ */
+class FaultInjectionTest {
+    private static final long MIB = 1L << 20;
+    private static final long LIMIT = 512 * MIB;
+
+    private static ApfAllocator allocator(MemoryKind kind, ControlledFaults faults) {
+        return ApfAllocator.builder().memoryKind(kind).maxMemory(LIMIT).faultInjector(faults).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MemoryKind.class)
+    void everyApiReportsARefusedMappingAsDocumented(MemoryKind kind) {
+        ControlledFaults faults = new ControlledFaults(1);
+        ApfAllocator allocator = allocator(kind, faults);
+        long held = allocator.malloc(100);
+        MemorySegment heldBytes = allocator.segment(held, 100);
+        heldBytes.set(ValueLayout.JAVA_LONG_UNALIGNED, 92, 0x0123_4567_89AB_CDEFL);
+        long mappedBefore = allocator.stats().mappedBytes();
+
+        faults.outage(true);
+        assertEquals(0, allocator.malloc(5_000), "a class with no superblock yet needs a mapping");
+        assertEquals(0, allocator.malloc(3 * MIB), "a large allocation is a mapping of its own");
+        assertEquals(0, allocator.mallocUntracked(40_000));
+        assertEquals(0, allocator.alignedAlloc(4096, 4096));
+        assertEquals(0, allocator.alignedAlloc(2 * MIB, 10));
+        assertEquals(0, allocator.realloc(held, 700_000), "a refused realloc returns 0");
+        assertEquals(0x0123_4567_89AB_CDEFL, heldBytes.get(ValueLayout.JAVA_LONG_UNALIGNED, 92),
+            "and leaves the old block as it was");
+        try (ApfThreadCache cache = allocator.newThreadCache("faults")) {
+            assertEquals(0, cache.malloc(20_000));
+        }
+        if (kind == MemoryKind.OFF_HEAP) {
+            OutOfMemoryError autoPtr = assertThrows(OutOfMemoryError.class,
+                () -> AutoPtr.allocate(allocator, ValueLayout.JAVA_LONG.withByteAlignment(1 << 21)));
+            assertTrue(autoPtr.getMessage().contains("allocated") && autoPtr.getMessage().contains("limit"),
+                autoPtr::getMessage);
+            assertThrows(OutOfMemoryError.class, () -> ApfSegmentAllocator.of(allocator).allocate(9_000));
+        }
+        assertEquals(mappedBefore, allocator.stats().mappedBytes(), "no byte stays reserved for a refused mapping");
+        HeapChecks.assertConsistent(allocator, new long[] {held});
+
+        faults.outage(false);
+        long[] after = {allocator.malloc(5_000), allocator.malloc(3 * MIB), allocator.alignedAlloc(2 * MIB, 10),
+            allocator.realloc(held, 700_000)};
+        for (long address : after) {
+            assertNotEquals(0, address, "memory is back: every allocation succeeds again");
+        }
+        assertEquals(0x0123_4567_89AB_CDEFL, allocator.segment(after[3], 100).get(ValueLayout.JAVA_LONG_UNALIGNED,
+            92), "the realloc after the outage kept the contents");
+        for (long address : after) {
+            allocator.free(address);
+        }
+        assertTrue(faults.mappingsRefused() >= 8, () -> "refused only " + faults.mappingsRefused());
+        HeapChecks.trimAndAssertEmpty(allocator);
+    }
+
+    @Test
+    void randomRefusalsUnderCrossThreadLoadLoseNothing() {
+        long seed = TestSeeds.seed();
+        TestSeeds.run(seed, () -> randomRefusals(seed));
+    }
+
+    private static void randomRefusals(long seed) throws InterruptedException {
+        int threads = 4;
+        ControlledFaults faults = new ControlledFaults(seed);
+        ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).maxBinBytes(128 << 10).retainBytes(0)
+            .faultInjector(faults).build();
+        faults.refuseRandomly(0.3);
+        List<ConcurrentLinkedQueue<PatternedBlock>> inboxes = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            inboxes.add(new ConcurrentLinkedQueue<>());
+        }
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<PatternedBlock> held = new ConcurrentLinkedQueue<>();
+        AtomicLong refusedCalls = new AtomicLong();
+        AtomicLong grantedCalls = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(threads);
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            FaultyWorker worker = new FaultyWorker(allocator, t, seeds.split(), inboxes, refusedCalls, grantedCalls);
+            workers.add(Thread.ofPlatform().name("faulty-" + t).start(() -> {
+                try {
+                    worker.run(done);
+                    held.addAll(worker.held);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        ThreadFailures.rethrowAll(failures, "worker thread(s)");
+        assertTrue(refusedCalls.get() > 100, () -> "too few refusals reached the API: " + refusedCalls);
+        assertTrue(grantedCalls.get() > refusedCalls.get(), () -> "too few allocations succeeded: " + grantedCalls);
+        HeapChecks.assertConsistent(allocator, held.stream().mapToLong(PatternedBlock::address).toArray());
+        System.out.printf("random refusals: %d of %d mappings refused; %d calls returned 0, %d succeeded%n",
+            faults.mappingsRefused(), faults.mappingsAsked(), refusedCalls.get(), grantedCalls.get());
+
+        faults.refuseRandomly(0);
+        for (PatternedBlock block : held) {
+            block.verify();
+            allocator.free(block.address());
+        }
+        for (int i = 0; i < 1_000; i++) {
+            long size = 1L << (i % 22);
+            long address = allocator.malloc(size);
+            assertNotEquals(0, address, () -> "malloc(" + size + ") failed with the faults over");
+            allocator.free(address);
+        }
+        HeapChecks.trimAndAssertEmpty(allocator);
+        Reference.reachabilityFence(workers);
+    }
+
+    /**
+     * Allocates, reallocs and frees blocks of every kind while mappings are refused at random, handing many blocks to
+     * other workers. A refused call must return 0 and change nothing; a granted one must give an intact block.
+     */
+    private static final class FaultyWorker {
+        private static final int OPERATIONS = 8_000;
+        private static final int MAX_HELD = 64;
+
+        private final ApfAllocator allocator;
+        private final int index;
+        private final SplittableRandom random;
+        private final List<ConcurrentLinkedQueue<PatternedBlock>> inboxes;
+        private final AtomicLong refusedCalls;
+        private final AtomicLong grantedCalls;
+        final List<PatternedBlock> held = new ArrayList<>();
+        private long sequence;
+
+        FaultyWorker(ApfAllocator allocator, int index, SplittableRandom random,
+                     List<ConcurrentLinkedQueue<PatternedBlock>> inboxes, AtomicLong refusedCalls,
+                     AtomicLong grantedCalls) {
+            this.allocator = allocator;
+            this.index = index;
+            this.random = random;
+            this.inboxes = inboxes;
+            this.refusedCalls = refusedCalls;
+            this.grantedCalls = grantedCalls;
+        }
+
+        void run(CountDownLatch done) throws InterruptedException {
+            try {
+                for (int op = 0; op < OPERATIONS; op++) {
+                    freeReceived(2);
+                    step();
+                }
+            } finally {
+                done.countDown();
+            }
+            done.await();
+            freeReceived(Integer.MAX_VALUE);
+            allocator.flushThreadCache();
+        }
+
+        private void step() {
+            int choice = random.nextInt(100);
+            if (held.isEmpty() || held.size() < MAX_HELD && choice < 50) {
+                long size = randomSize();
+                long address = random.nextBoolean() ? allocator.malloc(size)
+                    : allocator.alignedAlloc(1L << random.nextInt(22), size);
+                if (granted(address)) {
+                    held.add(PatternedBlock.fill(allocator, address, size, (long) index << 48 | sequence++));
+                }
+                return;
+            }
+            PatternedBlock block = held.remove(random.nextInt(held.size()));
+            block.verify();
+            if (choice < 70) {
+                long size = randomSize();
+                long moved = allocator.realloc(block.address(), size);
+                if (granted(moved)) {
+                    block.verifyCopy(moved, Math.min(block.usable(), size));
+                    held.add(PatternedBlock.fill(allocator, moved, size, (long) index << 48 | sequence++));
+                } else {
+                    block.verify();
+                    held.add(block);
+                }
+            } else if (choice < 85) {
+                inboxes.get((index + 1 + random.nextInt(inboxes.size() - 1)) % inboxes.size()).add(block);
+            } else {
+                allocator.free(block.address());
+            }
+        }
+
+        private boolean granted(long address) {
+            (address == 0 ? refusedCalls : grantedCalls).incrementAndGet();
+            return address != 0;
+        }
+
+        private void freeReceived(int most) {
+            ConcurrentLinkedQueue<PatternedBlock> inbox = inboxes.get(index);
+            for (int i = 0; i < most; i++) {
+                PatternedBlock block = inbox.poll();
+                if (block == null) {
+                    return;
+                }
+                block.verify();
+                allocator.free(block.address());
+            }
+        }
+
+        /** Sizes over every class and past it, each class often empty: small bins make fills frequent. */
+        private long randomSize() {
+            int bucket = random.nextInt(100);
+            if (bucket < 50) {
+                return random.nextLong(1, 1024);
+            } else if (bucket < 90) {
+                return random.nextLong(1024, 256 << 10);
+            }
+            return random.nextLong(256 << 10, 3 * MIB);
+        }
+    }
+}
