@@ -58,9 +58,12 @@ public final class Soak {
 
     /** Runs the soak with the settings of the {@code soak.*} system properties. */
     public static void main(String[] args) throws Exception {
-        SoakConfig config = SoakConfig.fromSystemProperties();
-        boolean passed = new Soak(config).run();
-        System.exit(passed ? 0 : 1);
+        System.exit(run(SoakConfig.fromSystemProperties()) ? 0 : 1);
+    }
+
+    /** Runs a soak with {@code config}, printing as it goes; returns whether every check passed. */
+    static boolean run(SoakConfig config) throws Exception {
+        return new Soak(config).run();
     }
 
     private boolean run() throws Exception {
