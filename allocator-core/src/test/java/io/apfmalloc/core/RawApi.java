@@ -28,36 +28,46 @@ interface RawApi {
 
     /** Returns {@code allocator}'s raw API, unchanged. */
     static RawApi of(ApfAllocator allocator) {
-        return new RawApi() {
-            @Override
-            public long malloc(long size) {
-                return allocator.malloc(size);
-            }
+        return new Direct(allocator);
+    }
 
-            @Override
-            public long alignedAlloc(long alignment, long size) {
-                return allocator.alignedAlloc(alignment, size);
-            }
+    /** The allocator's own methods; a test subclasses it to change one of them (a planted bug). */
+    class Direct implements RawApi {
+        private final ApfAllocator allocator;
 
-            @Override
-            public long realloc(long address, long size) {
-                return allocator.realloc(address, size);
-            }
+        /** Calls {@code allocator}. */
+        Direct(ApfAllocator allocator) {
+            this.allocator = allocator;
+        }
 
-            @Override
-            public void free(long address) {
-                allocator.free(address);
-            }
+        @Override
+        public long malloc(long size) {
+            return allocator.malloc(size);
+        }
 
-            @Override
-            public long usableSize(long address) {
-                return allocator.usableSize(address);
-            }
+        @Override
+        public long alignedAlloc(long alignment, long size) {
+            return allocator.alignedAlloc(alignment, size);
+        }
 
-            @Override
-            public MemorySegment segment(long address, long size) {
-                return allocator.segment(address, size);
-            }
-        };
+        @Override
+        public long realloc(long address, long size) {
+            return allocator.realloc(address, size);
+        }
+
+        @Override
+        public void free(long address) {
+            allocator.free(address);
+        }
+
+        @Override
+        public long usableSize(long address) {
+            return allocator.usableSize(address);
+        }
+
+        @Override
+        public MemorySegment segment(long address, long size) {
+            return allocator.segment(address, size);
+        }
     }
 }
