@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,11 +71,11 @@ class RawApiModelTest {
 
             SequenceShrinker<Step> shrinker = shrinker(broken);
             List<Step> shrunk = shrinker.shrink(failing);
-            String printed = lines(shrunk);
-            assertTrue(shrunk.size() <= 3, () -> bug + ": shrunk to " + shrunk.size() + " commands:\n" + printed);
+            String printed = Step.lines(shrunk);
+            assertTrue(shrunk.size() <= 3, () -> bug + ": shrunk to " + shrunk.size() + " commands:" + printed);
             Setup real = new Setup(broken.kind(), broken.checked(), broken.policy());
-            assertNull(failureOf(real, shrunk), () -> "the real allocator fails the shrunk sequence too:\n" + printed);
-            System.out.println(bug + ", caught and shrunk in " + shrinker.runs() + " replays to:\n" + printed);
+            assertNull(failureOf(real, shrunk), () -> "the real allocator fails the shrunk sequence too:" + printed);
+            System.out.println(bug + ", caught and shrunk in " + shrinker.runs() + " replays to:" + printed);
         });
     }
 
@@ -166,14 +165,10 @@ class RawApiModelTest {
         List<Step> shrunk = shrinker.shrink(steps);
         Throwable minimal = failureOf(setup, shrunk);
         AssertionError error = new AssertionError(String.format(
-            "%s (%s), %d commands, failed; shrunk in %d replays to %d commands:%n%s%nwhich fail with: %s", name, setup,
-            steps.size(), shrinker.runs(), shrunk.size(), lines(shrunk), minimal == null ? "(nothing)" : minimal),
+            "%s (%s), %d commands, failed; shrunk in %d replays to %d commands:%s%nwhich fail with: %s", name, setup,
+            steps.size(), shrinker.runs(), shrunk.size(), Step.lines(shrunk), minimal == null ? "(nothing)" : minimal),
             minimal);
         error.addSuppressed(failure);
         return error;
-    }
-
-    private static String lines(List<Step> steps) {
-        return steps.stream().map(step -> "    " + step).collect(Collectors.joining(System.lineSeparator()));
     }
 }

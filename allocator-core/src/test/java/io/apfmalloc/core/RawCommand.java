@@ -251,6 +251,15 @@ sealed interface RawCommand {
             return simpler;
         }
 
+        /** Returns {@code steps} one a line, indented, for failure messages. */
+        static String lines(List<Step> steps) {
+            StringBuilder lines = new StringBuilder();
+            for (Step step : steps) {
+                lines.append(System.lineSeparator()).append("    ").append(step);
+            }
+            return lines.toString();
+        }
+
         @Override
         public String toString() {
             return "t" + thread + " " + command;
