@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apfmalloc.core.RawCommand.AlignedAlloc;
+import io.apfmalloc.core.RawCommand.Audit;
 import io.apfmalloc.core.RawCommand.Call;
 import io.apfmalloc.core.RawCommand.Check;
 import io.apfmalloc.core.RawCommand.Far;
@@ -37,10 +38,11 @@ import org.junit.jupiter.api.function.Executable;
  * multiples of 16, the alignment asked for); its usable size is at least the size asked for, exactly
  * {@link ApfAllocator#usableSizeFor} for malloc and realloc, and the same on every later call while it is live; no
  * two live allocations overlap; each carries a {@link BlockPattern} over its usable size, checked before it is freed
- * or reallocated and by {@code check}. A realloc keeps {@code min(old usable, new size)} bytes, and stays in place
- * exactly when its Javadoc says so (the same size class; a large allocation down to half its mapping). Bad input
- * throws {@link IllegalArgumentException} (a stale address in checked mode, {@link IllegalStateException} as well)
- * and leaves the allocator's figures and the allocation it named as they were.
+ * or reallocated and by {@code check} ({@code audit()} runs the heap audit against them). A realloc keeps
+ * {@code min(old usable, new size)} bytes, and stays in place exactly when its Javadoc says so (the same size class;
+ * a large allocation down to half its mapping). Bad input throws {@link IllegalArgumentException} (a stale address in
+ * checked mode, {@link IllegalStateException} as well) and leaves the allocator's figures and the allocation it named
+ * as they were.
  *
  * <p>At the end: the contents of every live allocation, {@link ApfAllocator#audit(long[])} against them; then each
  * is freed (allocation {@code i} by worker {@code i % 3}, so most frees cross threads), each worker flushes its cache,
@@ -100,6 +102,18 @@ final class RawApiModel {
         @Override
         public String toString() {
             return kind + (checked ? ", checked, " : ", unchecked, ") + policy;
+        }
+    }
+
+    /**
+     * What an allocation must be: {@code size} bytes at a multiple of {@code alignment}, usable for exactly
+     * {@code usable} bytes (0: at least {@code size}), {@code large} if in a mapping of its own.
+     */
+    private record Expected(long size, long alignment, long usable, boolean large) {
+        /** What malloc, {@code realloc(0, n)} and a realloc that moves promise. */
+        static Expected malloc(long size) {
+            long alignment = size >= 16 && size % 16 == 0 ? 16 : 8;
+            return new Expected(size, alignment, ApfAllocator.usableSizeFor(size), size > SizeClasses.MAX_BLOCK_SIZE);
         }
     }
 
@@ -169,6 +183,7 @@ final class RawApiModel {
                     pick(which).block().verify();
                 }
             }
+            case Audit() -> HeapChecks.assertConsistent(allocator, liveAddresses());
             case Interior interior -> interior(interior);
             case Far(Call call, long address) -> assertRefused(command.toString(), () -> invoke(call, address));
             case Stale stale -> stale(stale);
@@ -183,9 +198,7 @@ final class RawApiModel {
             assertRefused(command.toString(), allocate::getAsLong);
             return;
         }
-        long address = allocate.getAsLong();
-        live.add(admit(command, address, size, mallocAlignment(size), size > SizeClasses.MAX_BLOCK_SIZE));
-        assertUsableSizeFor(command, address, size);
+        live.add(admit(command, allocate.getAsLong(), Expected.malloc(size)));
     }
 
     private void alignedAlloc(RawCommand command, long alignment, long size) {
@@ -194,7 +207,7 @@ final class RawApiModel {
             return;
         }
         boolean large = size > SizeClasses.MAX_BLOCK_SIZE || alignment > SizeClasses.SUPERBLOCK_ALIGNMENT;
-        live.add(admit(command, api.alignedAlloc(alignment, size), size, alignment, large));
+        live.add(admit(command, api.alignedAlloc(alignment, size), new Expected(size, alignment, 0, large)));
     }
 
     private void realloc(RawCommand command, int which, long size) {
@@ -219,16 +232,11 @@ final class RawApiModel {
             old.large() ? ", its own mapping" : "", moved, inPlace ? "stay in place" : "move"));
         old.block().verifyCopy(moved, Math.min(old.usable(), size));
         forget(index);
-        Allocation now;
-        if (inPlace) {
-            now = admit(command, moved, size, 1, old.large());
-            assertEquals(old.usable(), now.usable(), () -> command + " in place changed the usable size");
-        } else {
+        if (!inPlace) {
             remember(old.address());
-            now = admit(command, moved, size, mallocAlignment(size), size > SizeClasses.MAX_BLOCK_SIZE);
-            assertUsableSizeFor(command, moved, size);
         }
-        live.add(index, now);
+        Expected expected = inPlace ? new Expected(size, 1, old.usable(), old.large()) : Expected.malloc(size);
+        live.add(index, admit(command, moved, expected));
     }
 
     private void free(int which) {
@@ -281,14 +289,18 @@ final class RawApiModel {
     }
 
     /**
-     * Checks a new allocation at {@code address} (non-zero, aligned, big enough, overlapping no live one) and writes
-     * a fresh pattern over it.
+     * Checks a new allocation at {@code address} (non-zero, aligned, of the usable size expected, overlapping no live
+     * one) and writes a fresh pattern over it.
      */
-    private Allocation admit(RawCommand command, long address, long size, long alignment, boolean large) {
+    private Allocation admit(RawCommand command, long address, Expected expected) {
         assertNotEquals(0, address, () -> command + " returned 0 (" + allocator.stats() + ")");
-        assertEquals(0, address & (alignment - 1),
-            () -> command + " returned " + hex(address) + ", not aligned to " + alignment);
+        assertEquals(0, address & (expected.alignment() - 1),
+            () -> command + " returned " + hex(address) + ", not aligned to " + expected.alignment());
         long usable = api.usableSize(address);
+        if (expected.usable() != 0) {
+            assertEquals(expected.usable(), usable,
+                () -> command + " returned " + hex(address) + " with the wrong usable size");
+        }
         Map.Entry<Long, Allocation> below = byAddress.floorEntry(address);
         if (below != null) {
             Allocation other = below.getValue();
@@ -302,7 +314,8 @@ final class RawApiModel {
                 "%s returned 0x%x (usable %d), overlapping the live allocation 0x%x", command, address, usable,
                 above.getKey()));
         }
-        Allocation allocation = new Allocation(PatternedBlock.fill(api, address, size, sequence++), size, large);
+        Allocation allocation = new Allocation(PatternedBlock.fill(api, address, expected.size(), sequence++),
+            expected.size(), expected.large());
         byAddress.put(address, allocation);
         freed.remove(Long.valueOf(address));
         return allocation;
@@ -317,11 +330,6 @@ final class RawApiModel {
             freed.removeFirst();
         }
         freed.add(address);
-    }
-
-    private void assertUsableSizeFor(RawCommand command, long address, long size) {
-        assertEquals(ApfAllocator.usableSizeFor(size), api.usableSize(address),
-            () -> command + " returned " + hex(address) + ", whose usable size is not usableSizeFor(" + size + ")");
     }
 
     private void assertUsableSizeUnchanged(RawCommand command, Allocation allocation) {
@@ -346,7 +354,7 @@ final class RawApiModel {
     /** The end-of-sequence checks; on the test thread, while every worker waits. */
     private void finish(WorkerThreads workers) {
         live.forEach(allocation -> allocation.block().verify());
-        HeapChecks.assertConsistent(allocator, live.stream().mapToLong(Allocation::address).toArray());
+        HeapChecks.assertConsistent(allocator, liveAddresses());
         for (int i = 0; i < live.size(); i++) {
             long address = live.get(i).address();
             workers.run(i % workers.count(), () -> api.free(address));
@@ -359,9 +367,8 @@ final class RawApiModel {
         HeapChecks.trimAndAssertEmpty(allocator);
     }
 
-    /** Returns the alignment malloc promises for {@code size}: 16 for multiples of 16 from 16 on, else 8. */
-    private static long mallocAlignment(long size) {
-        return size >= 16 && size % 16 == 0 ? 16 : 8;
+    private long[] liveAddresses() {
+        return live.stream().mapToLong(Allocation::address).toArray();
     }
 
     private static String hex(long address) {

@@ -175,6 +175,22 @@ sealed interface RawCommand {
     }
 
     /**
+     * {@code audit(live)}: the heap's invariant checker, against the allocations the model holds, in the middle of a
+     * sequence (every other thread waits, as the audit requires).
+     */
+    record Audit() implements RawCommand {
+        @Override
+        public List<RawCommand> simpler() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return "audit()";
+        }
+    }
+
+    /**
      * A call on an address inside allocation {@code #which}, never the start of a block: {@code offset} bytes in,
      * wrapped into {@code 1 … usable - 1}.
      */

@@ -1,6 +1,7 @@
 package io.apfmalloc.core;
 
 import io.apfmalloc.core.RawCommand.AlignedAlloc;
+import io.apfmalloc.core.RawCommand.Audit;
 import io.apfmalloc.core.RawCommand.Call;
 import io.apfmalloc.core.RawCommand.Check;
 import io.apfmalloc.core.RawCommand.Far;
@@ -24,7 +25,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>The mix: 38% allocations (malloc, aligned, {@code realloc(0, n)}), 14% reallocs (5% by a little from the size
  * asked for), 26% frees (more once 64
- * allocations are live, which bounds the memory a sequence holds), 12% usable-size and content checks, 10% interior,
+ * allocations are live, which bounds the memory a sequence holds), 11% usable-size and content checks, 1% heap
+ * audits, 10% interior,
  * far and (in checked mode) stale addresses; besides, 1 size in 40 is negative and 1 alignment in 8 is bad.
  * Sizes are mostly small (70% up to 512 B), then up to 64 KiB (20%), up to 1 MiB, the largest size class (7%), and
  * large, each in a mapping of its own (3%, up to {@link RawApiModel.Setup#largestSize()}); alignments from 1 B to
@@ -93,8 +95,10 @@ final class RawCommandGenerator {
             return free();
         } else if (roll < 82) {
             return new UsableSize(position());
-        } else if (roll < 90) {
+        } else if (roll < 89) {
             return new Check(position());
+        } else if (roll < 90) {
+            return new Audit();
         } else if (roll < 96) {
             return new Interior(call(), position(), interiorOffset());
         } else if (roll < 98 || !checked) {
