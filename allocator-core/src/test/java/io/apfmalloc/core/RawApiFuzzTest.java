@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Tag;
  * JAZZER_FUZZ=1 mvn -B -pl allocator-core verify -Dtest=RawApiFuzzTest -Djazzer.max_duration=30m
  * </pre>
  * {@code jazzer.max_duration} overrides the annotation's 2 minutes ({@code -Djazzer.max_executions=N} bounds the
- * runs instead). A finding fails the test, prints the decoded sequence and is saved as {@code crash-<sha1>} among
- * the inputs, where the regression run replays it from then on.
+ * runs instead, counting the replay of the corpus grown so far). About 15 inputs run per second on a 2-core machine:
+ * each is a fresh allocator, three threads and up to 400 commands. A finding fails the test, prints the decoded
+ * sequence and is saved as {@code crash-<sha1>} among the inputs, where the regression run replays it from then on.
  */
 @Tag("fuzz")
 class RawApiFuzzTest {

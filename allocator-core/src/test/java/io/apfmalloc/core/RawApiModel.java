@@ -71,8 +71,9 @@ final class RawApiModel {
     }
 
     /**
-     * What a replay runs on: an allocator of {@code kind} in checked mode or not, with {@code policy} sized to tune
-     * often within a few hundred commands, seen through {@code api} (the allocator's own methods, or a wrapper).
+     * What a replay runs on: an allocator of {@code kind}, in checked mode or not, whose caches {@code policy} sizes
+     * (with small budgets, see {@link #newAllocator}), seen through {@code api}: the allocator's own methods, or a
+     * wrapper.
      */
     record Setup(MemoryKind kind, boolean checked, TuningPolicy policy, Function<ApfAllocator, RawApi> api) {
         private static final long MIB = 1L << 20;
@@ -265,7 +266,7 @@ final class RawApiModel {
         if (!allocator.isChecked() || freed.isEmpty()) {
             return;
         }
-        long address = freed.get(command.which() % freed.size());
+        long address = freed.get(freed.size() - 1 - command.which() % freed.size());
         RuntimeException thrown = refused(command.call().on(hex(address)), () -> invoke(command.call(), address));
         assertTrue(thrown instanceof IllegalStateException || thrown instanceof IllegalArgumentException,
             () -> command + " threw " + thrown + ", expected IllegalStateException or IllegalArgumentException");

@@ -240,8 +240,9 @@ sealed interface RawCommand {
     }
 
     /**
-     * A call on an address freed earlier and not allocated again since: {@code #which} among the most recent ones.
-     * Checked mode must refuse it; without checked mode it is undefined, and the command does nothing.
+     * A call on an address freed earlier and not allocated again since, {@code #which} among the most recent ones
+     * counting from the last ({@code freed #0}). Checked mode must refuse it; without checked mode it is undefined,
+     * and the command does nothing.
      */
     record Stale(Call call, int which) implements RawCommand {
         @Override
@@ -267,7 +268,7 @@ sealed interface RawCommand {
             return simpler;
         }
 
-        /** Returns {@code steps} one a line, indented, for failure messages. */
+        /** Returns {@code steps} one per line, indented, for failure messages. */
         static String lines(List<Step> steps) {
             StringBuilder lines = new StringBuilder();
             for (Step step : steps) {

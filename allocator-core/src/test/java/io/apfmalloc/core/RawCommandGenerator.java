@@ -24,13 +24,11 @@ import java.util.random.RandomGenerator;
  * {@link RandomGenerator#nextLong(long, long)}, so a source need implement just those (and {@code nextLong()}).
  *
  * <p>The mix: 38% allocations (malloc, aligned, {@code realloc(0, n)}), 14% reallocs (5% by a little from the size
- * asked for), 26% frees (more once 64
- * allocations are live, which bounds the memory a sequence holds), 11% usable-size and content checks, 1% heap
- * audits, 10% interior,
- * far and (in checked mode) stale addresses; besides, 1 size in 40 is negative and 1 alignment in 8 is bad.
- * Sizes are mostly small (70% up to 512 B), then up to 64 KiB (20%), up to 1 MiB, the largest size class (7%), and
- * large, each in a mapping of its own (3%, up to {@link RawApiModel.Setup#largestSize()}); alignments from 1 B to
- * 2 MiB.
+ * asked for), 26% frees (more once 64 allocations are live, which bounds the memory a sequence holds), 11% usable-size
+ * and content checks, 1% heap audits, 10% interior, far and (in checked mode) stale addresses; besides, 1 size in 40
+ * is negative and 1 alignment in 8 is bad. Sizes are mostly small (70% up to 512 B), then up to 64 KiB (20%), up to
+ * 1 MiB, the largest size class (7%), and large, each in a mapping of its own (3%, up to
+ * {@link RawApiModel.Setup#largestSize()}); alignments from 1 B to 2 MiB.
  */
 final class RawCommandGenerator {
     /** Live allocations past which every other command is a free. */
