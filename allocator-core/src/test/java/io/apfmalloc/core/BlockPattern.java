@@ -11,6 +11,10 @@ import java.nio.ByteOrder;
  *
  * <p>Every long of the first {@link #DENSE_BYTES} is written; beyond that one long every {@link #SPARSE_STRIDE}
  * bytes and the last long of the usable size, so multi-MiB blocks cost little while every page is touched.
+ *
+ * <p>The bytes are reached through segments ({@link ApfAllocator#segment}), so the same pattern works for
+ * {@link MemoryKind#HEAP} allocators, whose addresses are synthetic, and every access is bounds-checked against the
+ * size the segment was made for.
  */
 final class BlockPattern {
     /** Bytes at the start of a block covered completely. */
@@ -18,7 +22,6 @@ final class BlockPattern {
     /** Distance between the sampled longs after the dense part. */
     static final long SPARSE_STRIDE = 256;
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private BlockPattern() {
@@ -29,31 +32,34 @@ final class BlockPattern {
         return mix(mix(address) ^ (size * 0x9E3779B97F4A7C15L) ^ mix(sequence + 0x632BE59BD9B4E019L));
     }
 
-    /** Writes the pattern of {@code tag} over the {@code usable} bytes at {@code address}. */
-    static void write(long address, long usable, long tag) {
+    /** Writes the pattern of {@code tag} over all of {@code block}: an allocation's usable bytes. */
+    static void write(MemorySegment block, long tag) {
+        long usable = block.byteSize();
         for (long offset = 0; offset + Long.BYTES <= usable; offset = nextOffset(offset, usable)) {
-            EVERYTHING.set(WORD, address + offset, valueAt(tag, offset));
+            block.set(WORD, offset, valueAt(tag, offset));
         }
     }
 
     /**
-     * Checks the pattern of {@code tag}, as written over {@code usable} bytes, in the first {@code limit} bytes at
-     * {@code address} (a long cut by the limit is checked byte by byte).
+     * Checks the pattern of {@code tag}, as written over {@code usable} bytes, in the bytes of {@code target}: all of
+     * the pattern, or its first {@code target.byteSize()} bytes when the target is shorter, as a realloc's copy may be
+     * (a long cut by its end is checked byte by byte).
      *
+     * @param address where {@code target} starts, for the message
      * @throws AssertionError naming the address, offset and values if a byte differs
      */
-    static void verify(long address, long usable, long tag, long limit) {
-        long end = Math.min(usable, limit);
+    static void verify(MemorySegment target, long address, long usable, long tag) {
+        long end = Math.min(usable, target.byteSize());
         for (long offset = 0; offset < end && offset + Long.BYTES <= usable; offset = nextOffset(offset, usable)) {
             long expected = valueAt(tag, offset);
             if (offset + Long.BYTES <= end) {
-                long actual = EVERYTHING.get(WORD, address + offset);
+                long actual = target.get(WORD, offset);
                 if (actual != expected) {
                     throw mismatch(address, offset, expected, actual);
                 }
             } else {
                 for (long i = offset; i < end; i++) {
-                    byte actual = EVERYTHING.get(ValueLayout.JAVA_BYTE, address + i);
+                    byte actual = target.get(ValueLayout.JAVA_BYTE, i);
                     byte wanted = (byte) (expected >>> (8 * (i - offset)));
                     if (actual != wanted) {
                         throw mismatch(address, i, wanted & 0xFF, actual & 0xFF);
@@ -61,11 +67,6 @@ final class BlockPattern {
                 }
             }
         }
-    }
-
-    /** Checks the whole pattern written over {@code usable} bytes. */
-    static void verify(long address, long usable, long tag) {
-        verify(address, usable, tag, usable);
     }
 
     private static long nextOffset(long offset, long usable) {

@@ -36,10 +36,20 @@ public final class SequenceShrinker<C> {
         this.maxRuns = maxRuns;
     }
 
-    /** Returns a sequence of at most {@code failing.size()} commands that still fails; {@code failing} must fail. */
+    /**
+     * Returns a sequence of at most {@code failing.size()} commands that still fails; {@code failing} must fail. The
+     * two passes repeat while they change something: a simpler command may make another one unnecessary.
+     */
     public List<C> shrink(List<C> failing) {
-        List<C> current = removeChunks(List.copyOf(failing));
-        return simplifyEach(current);
+        runs = 0;
+        List<C> current = List.copyOf(failing);
+        while (true) {
+            List<C> shrunk = simplifyEach(removeChunks(current));
+            if (shrunk.equals(current) || runs >= maxRuns) {
+                return shrunk;
+            }
+            current = shrunk;
+        }
     }
 
     /** Returns how many replays the last {@link #shrink} spent. */

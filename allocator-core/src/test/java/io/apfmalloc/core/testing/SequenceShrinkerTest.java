@@ -28,6 +28,16 @@ class SequenceShrinkerTest {
     }
 
     @Test
+    void removesCommandsThatASimplerOneMadeUnnecessary() {
+        Predicate<List<Integer>> fails = commands -> commands.contains(1)
+            || commands.stream().filter(command -> command >= 50).count() >= 2;
+        SequenceShrinker<Integer> shrinker = new SequenceShrinker<>(fails,
+            command -> command > 1 ? List.of(1, command / 2) : List.of(), 1000);
+
+        assertEquals(List.of(1), shrinker.shrink(List.of(60, 7, 60)));
+    }
+
+    @Test
     void simplifiesTheCommandsThatRemain() {
         Predicate<List<Integer>> fails = commands -> commands.stream().mapToInt(Integer::intValue).sum() >= 100;
         SequenceShrinker<Integer> shrinker = new SequenceShrinker<>(fails,
