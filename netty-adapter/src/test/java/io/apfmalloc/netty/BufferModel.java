@@ -39,10 +39,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -74,8 +72,6 @@ final class BufferModel implements AutoCloseable {
     static final long BUDGET = 32L << 20;
     /** The most replays one shrink spends. */
     private static final int MAX_REPLAYS = 1_500;
-    /** A safety net for a hung thread, not a timing assertion. */
-    private static final long TIMEOUT_SECONDS = 60;
 
     private final ApfByteBufAllocator allocator = ApfByteBufAllocator.builder().preferDirect(PREFER_DIRECT)
         .checked(true).build();
@@ -575,8 +571,8 @@ final class BufferModel implements AutoCloseable {
                 release(block.root, Where.CALLER);
             }
         }
-        await(loop.submit(() -> null));
-        await(plainThread.submit(() -> null));
+        Tasks.await(loop.submit(() -> null));
+        Tasks.await(plainThread.submit(() -> null));
         BufferAudit audit = allocator.audit();
         assertTrue(audit.isConsistent(), audit.problems()::toString);
         assertEquals(0, audit.liveDirectBuffers(), "live direct buffers in the audit");
@@ -589,9 +585,9 @@ final class BufferModel implements AutoCloseable {
     }
 
     private void stopThreads() throws InterruptedException {
-        group.shutdownGracefully(0, TIMEOUT_SECONDS, TimeUnit.SECONDS).sync();
+        group.shutdownGracefully(0, Tasks.TIMEOUT_SECONDS, TimeUnit.SECONDS).sync();
         plainThread.shutdown();
-        assertTrue(plainThread.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the plain thread ends");
+        assertTrue(plainThread.awaitTermination(Tasks.TIMEOUT_SECONDS, TimeUnit.SECONDS), "the plain thread ends");
     }
 
     /** Ends the threads; after a failure, first gives back what is still live so failed replays hold no memory. */
@@ -615,20 +611,9 @@ final class BufferModel implements AutoCloseable {
     private <T> T on(Where where, Callable<T> action) throws Exception {
         return switch (where) {
             case CALLER -> action.call();
-            case EVENT_LOOP -> await(loop.submit(action));
-            case PLAIN_THREAD -> await(plainThread.submit(action));
+            case EVENT_LOOP -> Tasks.await(loop.submit(action));
+            case PLAIN_THREAD -> Tasks.await(plainThread.submit(action));
         };
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw (Exception) e.getCause();
-        }
     }
 
     private int usableSize(boolean direct, int request) {
