@@ -157,6 +157,25 @@ class ApfByteBufAllocatorFaultTest {
         assertLive(allocator, 0, 0, 0, 0);
     }
 
+    /**
+     * A heap buffer past the heap core's 4 MiB blocks takes an array of its own; when the Java heap cannot make it
+     * (here an array longer than any the VM makes), the buffer must keep its block as it was.
+     */
+    @Test
+    void aHeapGrowthTheJavaHeapRefusesLeavesTheBufferIntact() throws Exception {
+        ApfByteBufAllocator allocator = ApfByteBufAllocator.builder().build();
+        byte[] content = pattern(2, 1000);
+        ByteBuf buffer = allocator.heapBuffer(content.length).writeBytes(content).readerIndex(10);
+        int fastWritable = buffer.maxFastWritableBytes();
+        assertThrows(OutOfMemoryError.class, () -> buffer.capacity(Integer.MAX_VALUE));
+        assertIntact(buffer, content, 10, fastWritable);
+        assertLive(allocator, 0, 0, 1, content.length);
+        buffer.capacity(8 << 20);
+        assertContent(buffer.slice(0, content.length), content);
+        assertTrue(buffer.release());
+        assertLive(allocator, 0, 0, 0, 0);
+    }
+
     @Test
     void underRandomFaultsEveryFailureIsAnOutOfMemoryErrorAndNothingIsLost() throws Exception {
         long seed = TestSeeds.seed();
