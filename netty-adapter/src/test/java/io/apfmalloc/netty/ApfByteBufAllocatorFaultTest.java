@@ -184,7 +184,7 @@ class ApfByteBufAllocatorFaultTest {
             // No retained superblocks: every superblock emptied is unmapped, so mappings (and faults) stay frequent.
             ApfByteBufAllocator allocator = ApfByteBufAllocator.builder().faultInjector(faults).retainBytes(0)
                 .checked(true).build();
-            faults.refuseWithProbability(0.2);
+            faults.refuseWithProbability(0.3);
             ExecutorService plainThreads = Executors.newFixedThreadPool(2);
             List<FaultWorker> workers = new ArrayList<>();
             List<Future<FaultWorker>> running = new ArrayList<>();
@@ -280,7 +280,7 @@ class ApfByteBufAllocatorFaultTest {
      * along and that every failure is an {@link OutOfMemoryError} that changed nothing.
      */
     private static final class FaultWorker implements Callable<FaultWorker> {
-        private static final int OPERATIONS = 2_500;
+        private static final int OPERATIONS = 5_000;
         private static final int MAX_HELD = 32;
         private static final int MAX_GROWN = 4 << 20;
 
@@ -316,7 +316,7 @@ class ApfByteBufAllocatorFaultTest {
 
         private void allocate() {
             int pick = random.nextInt(10);
-            int size = pick < 6 ? random.nextInt(2048) : pick < 9 ? random.nextInt(128 * 1024) : LARGE;
+            int size = pick < 6 ? random.nextInt(2048) : pick < 8 ? random.nextInt(128 * 1024) : LARGE;
             boolean direct = random.nextBoolean();
             ByteBuf buffer;
             try {
