@@ -67,9 +67,9 @@ import java.util.stream.Collectors;
  */
 final class BufferModel implements AutoCloseable {
     /** Whether {@code buffer()} returns direct buffers: no, so that BUFFER is a heap kind and IO a direct one. */
-    static final boolean PREFER_DIRECT = false;
+    private static final boolean PREFER_DIRECT = false;
     /** The most bytes of blocks a sequence keeps live; commands that would need more are skipped, in every replay. */
-    static final long BUDGET = 32L << 20;
+    private static final long BUDGET = 32L << 20;
     /** The most replays one shrink spends. */
     private static final int MAX_REPLAYS = 1_500;
 
