@@ -382,11 +382,12 @@ class ApfByteBufAllocatorFaultTest {
 
     /**
      * One thread of the limit test: allocates direct buffers of mixed sizes and holds them, sampling the memory
-     * used after each, until it has been refused a few times.
+     * used after each; once refused, it releases one of its buffers and goes on, so that the threads keep competing
+     * for the last bytes under the limit, until it has been refused often enough.
      */
     private static final class LimitWorker implements Callable<LimitWorker> {
-        private static final int MAX_ATTEMPTS = 5_000;
-        private static final int ENOUGH_REFUSALS = 20;
+        private static final int MAX_ATTEMPTS = 20_000;
+        private static final int ENOUGH_REFUSALS = 200;
 
         private final ApfByteBufAllocator allocator;
         private final long limit;
@@ -412,6 +413,9 @@ class ApfByteBufAllocatorFaultTest {
                 } catch (OutOfMemoryError error) {
                     assertTrue(error.getMessage().contains("limit: " + limit), error::getMessage);
                     refusals++;
+                    if (!held.isEmpty()) {
+                        assertTrue(held.remove(random.nextInt(held.size())).release());
+                    }
                 }
                 mostUsed.accumulateAndGet(allocator.metric().usedDirectMemory(), Math::max);
             }
