@@ -53,9 +53,11 @@ final class ApfHeapByteBuf extends ApfByteBuf {
         blockRequest = size;
     }
 
+    /** Makes the array first: if the Java heap cannot, nothing has changed and the buffer keeps its block. */
     private void useOwnArray(int size) {
+        byte[] own = new byte[size];
         address = 0;
-        array = new byte[size];
+        array = own;
         offset = 0;
         blockRequest = size;
         source.onUnpooledAllocated(size);
