@@ -45,7 +45,7 @@ class FaultInjectionTest {
         heldBytes.set(ValueLayout.JAVA_LONG_UNALIGNED, 92, 0x0123_4567_89AB_CDEFL);
         long mappedBefore = allocator.stats().mappedBytes();
 
-        faults.outage(true);
+        faults.startOutage();
         assertEquals(0, allocator.malloc(5_000), "a class with no superblock yet needs a mapping");
         assertEquals(0, allocator.malloc(3 * MIB), "a large allocation is a mapping of its own");
         assertEquals(0, allocator.mallocUntracked(40_000));
@@ -67,7 +67,7 @@ class FaultInjectionTest {
         assertEquals(mappedBefore, allocator.stats().mappedBytes(), "no byte stays reserved for a refused mapping");
         HeapChecks.assertConsistent(allocator, new long[] {held});
 
-        faults.outage(false);
+        faults.stop();
         long[] after = {allocator.malloc(5_000), allocator.malloc(3 * MIB), allocator.alignedAlloc(2 * MIB, 10),
             allocator.realloc(held, 700_000)};
         for (long address : after) {
@@ -78,7 +78,7 @@ class FaultInjectionTest {
         for (long address : after) {
             allocator.free(address);
         }
-        assertTrue(faults.mappingsRefused() >= 8, () -> "refused only " + faults.mappingsRefused());
+        assertTrue(faults.refused() >= 8, () -> "refused only " + faults.refused());
         HeapChecks.trimAndAssertEmpty(allocator);
     }
 
@@ -93,7 +93,7 @@ class FaultInjectionTest {
         ControlledFaults faults = new ControlledFaults(seed);
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).maxBinBytes(128 << 10).retainBytes(0)
             .faultInjector(faults).build();
-        faults.refuseRandomly(0.3);
+        faults.refuseWithProbability(0.3);
         List<ConcurrentLinkedQueue<PatternedBlock>> inboxes = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             inboxes.add(new ConcurrentLinkedQueue<>());
@@ -124,9 +124,9 @@ class FaultInjectionTest {
         assertTrue(grantedCalls.get() > refusedCalls.get(), () -> "too few allocations succeeded: " + grantedCalls);
         HeapChecks.assertConsistent(allocator, held.stream().mapToLong(PatternedBlock::address).toArray());
         System.out.printf("random refusals: %d of %d mappings refused; %d calls returned 0, %d succeeded%n",
-            faults.mappingsRefused(), faults.mappingsAsked(), refusedCalls.get(), grantedCalls.get());
+            faults.refused(), faults.asked(), refusedCalls.get(), grantedCalls.get());
 
-        faults.refuseRandomly(0);
+        faults.stop();
         for (PatternedBlock block : held) {
             block.verify();
             allocator.free(block.address());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.ControlledFaults;
 import io.apfmalloc.core.testing.TestSeeds;
 import io.apfmalloc.core.testing.ThreadFailures;
 import io.apfmalloc.netty.BufferCommand.Where;
