@@ -1,18 +1,18 @@
 package io.apfmalloc.benchmarks.echo;
 
 import io.apfmalloc.benchmarks.JvmMode;
-import io.netty.util.Version;
+import io.apfmalloc.benchmarks.harness.ChildJvm;
+import io.apfmalloc.benchmarks.harness.Machine;
+import io.apfmalloc.benchmarks.harness.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,11 +48,7 @@ public final class EchoBenchmark {
     private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     private final Path logFile;
 
-    private long startNanos;
-    private double plannedTotalSeconds;
-    private double plannedDoneSeconds;
-    private int runsTotal;
-    private int runsDone;
+    private Progress progress = new Progress(0, 0);
 
     /**
      * Makes a benchmark of {@code config} that reports progress to {@code out}.
@@ -82,7 +78,6 @@ public final class EchoBenchmark {
         }
         Map<String, String> environment = environment();
         plan(transports.size());
-        startNanos = System.nanoTime();
         List<EchoRun> runs = new ArrayList<>();
         try (ChildJvm client = ChildJvm.start("client", ChildJvm.command(clientFlags(), EchoClient.class,
                 List.of(String.valueOf(config.clientThreads()))), logFile)) {
@@ -93,8 +88,8 @@ public final class EchoBenchmark {
                 }
             }
         }
-        environment.put("loadavg.end", firstLine(Path.of("/proc/loadavg")));
-        EchoReport report = new EchoReport(config, runs, environment, notes, seconds(System.nanoTime() - startNanos));
+        environment.put("loadavg.end", Machine.loadAverage());
+        EchoReport report = new EchoReport(config, runs, environment, notes, progress.elapsedSeconds());
         if (report.mismatchedMessages() != 0) {
             throw new IllegalStateException(report.mismatchedMessages() + " echoed messages differed from what was"
                 + " sent: " + runs.stream().filter(run -> run.load().mismatchedMessages() != 0).toList());
@@ -111,15 +106,16 @@ public final class EchoBenchmark {
     private void plan(int transports) {
         int groups = config.modes().size() * transports;
         int allocators = config.allocators().size();
-        runsTotal = groups * config.sizes().size() * config.repeats() * allocators;
-        plannedTotalSeconds = groups * (SERVER_START_SECONDS
+        int runsTotal = groups * config.sizes().size() * config.repeats() * allocators;
+        double plannedTotalSeconds = groups * (SERVER_START_SECONDS
             + allocators * (config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS))
             + runsTotal * (config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
+        progress = new Progress(runsTotal, plannedTotalSeconds);
         out.printf(Locale.ROOT, "echo benchmark: %d modes × %d transports × %d sizes × %d allocators × %d repeats"
                 + " = %d runs of %.1f s warm-up + %.1f s measured; %d connections × %d in flight; about %s%n",
             config.modes().size(), transports, config.sizes().size(), allocators, config.repeats(), runsTotal,
             config.warmupSeconds(), config.measureSeconds(), config.connections(), config.inFlight(),
-            duration(plannedTotalSeconds));
+            Progress.duration(plannedTotalSeconds));
         out.println("results and child JVM logs: " + config.resultsDirectory().toAbsolutePath());
     }
 
@@ -127,7 +123,7 @@ public final class EchoBenchmark {
     private List<EchoRun> runGroup(ChildJvm client, JvmMode mode, EchoTransport transport)
             throws IOException, InterruptedException {
         String group = mode.label() + " " + transport.label();
-        out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", prefix(), config.allocators().size(),
+        out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", progress.prefix(), config.allocators().size(),
             mode.label(), mode.flags().isEmpty() ? "" : ": " + String.join(" ", mode.flags()));
         Map<EchoAllocator, ChildJvm> servers = new EnumMap<>(EchoAllocator.class);
         Map<EchoAllocator, Integer> ports = new EnumMap<>(EchoAllocator.class);
@@ -142,18 +138,18 @@ public final class EchoBenchmark {
                 String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
                 ports.put(allocator, Integer.parseInt(port.substring("PORT".length()).trim()));
             }
-            plannedDoneSeconds += SERVER_START_SECONDS;
+            progress.advance(SERVER_START_SECONDS);
             for (EchoAllocator allocator : config.allocators()) {
-                out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", prefix(), group, allocator.label(),
-                    config.serverWarmupSeconds());
+                out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", progress.prefix(), group,
+                    allocator.label(), config.serverWarmupSeconds());
                 load(client, spec(transport, ports.get(allocator), config.sizes().getFirst(),
                     config.serverWarmupSeconds(), 0), false);
-                plannedDoneSeconds += config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS;
+                progress.advance(config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS);
             }
             for (int size : config.sizes()) {
                 for (int repeat = 1; repeat <= config.repeats(); repeat++) {
                     for (EchoAllocator allocator : config.allocators()) {
-                        out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", prefix(), group,
+                        out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", progress.prefix(), group,
                             EchoConfig.formatSize(size), repeat, config.repeats(), allocator.label());
                         ChildJvm server = servers.get(allocator);
                         server.send("reset");
@@ -164,8 +160,7 @@ public final class EchoBenchmark {
                         ServerStats stats = ServerStats.parse(server.await(ServerStats.TAG, ANSWER_TIMEOUT_SECONDS,
                             line -> { }));
                         runs.add(new EchoRun(mode, transport, size, allocator, repeat, load, stats));
-                        runsDone++;
-                        plannedDoneSeconds += config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS;
+                        progress.runDone(config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
                         out.printf(Locale.ROOT, " %,10.0f msg/s  %7.1f MB/s  p99 %,7.0f µs  RSS %4d MiB  held %6.1f"
                                 + " MiB%s%n", load.messagesPerSecond(), load.megabytesPerSecond(),
                             load.p99Nanos() / 1e3, stats.peakRssBytes() >> 20, stats.peakHeldBytes() / 1048576.0,
@@ -208,57 +203,11 @@ public final class EchoBenchmark {
         return LoadResult.parse(result);
     }
 
-    /** Returns {@code [run/total · time left]} for progress lines. */
-    private String prefix() {
-        double elapsed = seconds(System.nanoTime() - startNanos);
-        double pace = plannedDoneSeconds > 0 ? Math.clamp(elapsed / plannedDoneSeconds, 0.5, 3) : 1;
-        double left = (plannedTotalSeconds - plannedDoneSeconds) * pace;
-        int width = String.valueOf(runsTotal).length();
-        return String.format(Locale.ROOT, "[%" + width + "d/%d · %s left]", runsDone, runsTotal, duration(left));
-    }
-
-    private static String duration(double seconds) {
-        long whole = Math.max(0, Math.round(seconds));
-        return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
-    }
-
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
-    }
-
     private Map<String, String> environment() {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("date", LocalDateTime.now().toString());
-        environment.put("java.version", System.getProperty("java.version"));
-        environment.put("java.vm.name", System.getProperty("java.vm.name"));
-        environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-            + System.getProperty("os.arch"));
-        environment.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        environment.put("cpu", Files.exists(Path.of("/proc/cpuinfo")) ? cpuModel() : "unknown");
-        environment.put("netty", Version.identify().getOrDefault("netty-buffer",
-            Version.identify().values().iterator().next()).artifactVersion());
+        Map<String, String> environment = Machine.describe();
         environment.put("client", "Netty pooled allocator, fast mode, " + config.clientThreads() + " thread(s)");
         environment.put("server.jvm", String.join(" ", serverFlags(JvmMode.DEFAULT)));
-        environment.put("loadavg.start", firstLine(Path.of("/proc/loadavg")));
         return environment;
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.US_ASCII).stream()
-                .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1)
-                .trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String firstLine(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.US_ASCII).getFirst().trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     /** Writes the report's CSV, JSON and chart beside the log; returns the files written. */
@@ -302,7 +251,7 @@ public final class EchoBenchmark {
         out.println();
         out.println(report.noise());
         report.notes().forEach(note -> out.println("note: " + note));
-        out.printf(Locale.ROOT, "took %s; wrote %s%n", duration(seconds(System.nanoTime() - benchmark.startNanos)),
+        out.printf(Locale.ROOT, "took %s; wrote %s%n", Progress.duration(benchmark.progress.elapsedSeconds()),
             files.stream().map(Path::toString).toList());
     }
 }

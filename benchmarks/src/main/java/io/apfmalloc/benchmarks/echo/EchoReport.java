@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.echo;
 
+import static io.apfmalloc.benchmarks.harness.Statistics.median;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -120,17 +122,6 @@ public final class EchoReport {
 
     private static double[] values(List<EchoRun> runs, ToDoubleFunction<EchoRun> value) {
         return runs.stream().mapToDouble(value).toArray();
-    }
-
-    /** Returns the median of {@code values} (the mean of the middle two for an even count), 0 if empty. */
-    static double median(double[] values) {
-        if (values.length == 0) {
-            return 0;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** Returns the full table in Markdown: one row per allocator and configuration. */

@@ -1,4 +1,4 @@
-package io.apfmalloc.benchmarks.echo;
+package io.apfmalloc.benchmarks.harness;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A child JVM (an echo server or the client) that talks in lines: commands on its standard input, answers on its
- * standard output; its standard error is appended to a log file. It runs on this JVM's own {@code java} and class
- * path, and ends by itself when this JVM does (its input closes).
+ * A child JVM (an echo server, a load client, a benchmark worker) that talks in lines: commands on its standard
+ * input, answers on its standard output; its standard error is appended to a log file. It runs on this JVM's own
+ * {@code java} and class path, and ends by itself when this JVM does (its input closes).
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     /** The answer queued when the child's output ends. */
     private static final String END = "\0end";
     private static final long QUIT_TIMEOUT_SECONDS = 10;
@@ -44,7 +44,7 @@ final class ChildJvm implements AutoCloseable {
      * Returns the command line of a JVM like this one: the same {@code java} executable and class path,
      * {@code --enable-native-access=ALL-UNNAMED}, then {@code jvmFlags}, the main class and its arguments.
      */
-    static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
+    public static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
             .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -58,7 +58,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Starts {@code command}, its standard error appended to {@code log}. */
-    static ChildJvm start(String name, List<String> command, Path log) throws IOException {
+    public static ChildJvm start(String name, List<String> command, Path log) throws IOException {
         Process process = new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -78,7 +78,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Sends one command line. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         input.write(line);
         input.write('\n');
         input.flush();
@@ -90,7 +90,7 @@ final class ChildJvm implements AutoCloseable {
      * @throws IllegalStateException if the child answers {@code ERROR}, ends, or says nothing for
      *                               {@code timeoutSeconds}
      */
-    String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
+    public String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
         while (true) {
             String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
             if (line == null) {
