@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
 import io.apfmalloc.benchmarks.harness.Machine;
@@ -125,21 +126,21 @@ public final class EchoBenchmark {
         String group = mode.label() + " " + transport.label();
         out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", progress.prefix(), config.allocators().size(),
             mode.label(), mode.flags().isEmpty() ? "" : ": " + String.join(" ", mode.flags()));
-        Map<EchoAllocator, ChildJvm> servers = new EnumMap<>(EchoAllocator.class);
-        Map<EchoAllocator, Integer> ports = new EnumMap<>(EchoAllocator.class);
+        Map<ComparedAllocator, ChildJvm> servers = new EnumMap<>(ComparedAllocator.class);
+        Map<ComparedAllocator, Integer> ports = new EnumMap<>(ComparedAllocator.class);
         List<EchoRun> runs = new ArrayList<>();
         try {
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 servers.put(allocator, ChildJvm.start("server " + group + " " + allocator.label(),
                     ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(allocator.label(),
                         transport.label(), String.valueOf(config.serverThreads()))), logFile));
             }
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
                 ports.put(allocator, Integer.parseInt(port.substring("PORT".length()).trim()));
             }
             progress.advance(SERVER_START_SECONDS);
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", progress.prefix(), group,
                     allocator.label(), config.serverWarmupSeconds());
                 load(client, spec(transport, ports.get(allocator), config.sizes().getFirst(),
@@ -148,7 +149,7 @@ public final class EchoBenchmark {
             }
             for (int size : config.sizes()) {
                 for (int repeat = 1; repeat <= config.repeats(); repeat++) {
-                    for (EchoAllocator allocator : config.allocators()) {
+                    for (ComparedAllocator allocator : config.allocators()) {
                         out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", progress.prefix(), group,
                             EchoConfig.formatSize(size), repeat, config.repeats(), allocator.label());
                         ChildJvm server = servers.get(allocator);

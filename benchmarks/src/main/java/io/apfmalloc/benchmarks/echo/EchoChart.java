@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class EchoChart {
         chart.getStyler().setYAxisDecimalPattern("0.##");
         chart.getStyler().setXAxisLabelRotation(LABEL_ROTATION_DEGREES);
         List<String> configurations = report.cells().stream().map(EchoCell::configuration).distinct().toList();
-        for (EchoAllocator allocator : EchoAllocator.values()) {
+        for (ComparedAllocator allocator : ComparedAllocator.values()) {
             List<EchoCell> cells = report.cells().stream().filter(cell -> cell.allocator() == allocator).toList();
             if (cells.size() == configurations.size()) {
                 chart.addSeries(allocator.label(), configurations,

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,7 +37,7 @@ import java.util.stream.Collectors;
  * @param resultsDirectory {@code echo.results}: where the CSV, JSON and PNG go, {@code results} by default
  */
 public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, List<JvmMode> modes,
-                         List<EchoAllocator> allocators, int connections, int inFlight, double warmupSeconds,
+                         List<ComparedAllocator> allocators, int connections, int inFlight, double warmupSeconds,
                          double measureSeconds, double serverWarmupSeconds, int repeats, int serverThreads,
                          int clientThreads, List<String> serverJvmArgs, Path resultsDirectory) {
 
@@ -76,7 +77,7 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
             list("echo.sizes", "256,4k,64k", EchoConfig::parseSize),
             list("echo.transports", "nio,epoll", EchoTransport::of),
             list("echo.modes", "default,fast", JvmMode::of),
-            list("echo.allocators", "apf,pooled,adaptive,unpooled", EchoAllocator::of),
+            list("echo.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
             Integer.parseInt(property("echo.connections", "16")),
             Integer.parseInt(property("echo.inflight", "4")),
             Double.parseDouble(property("echo.warmup", "0.5")),
@@ -131,7 +132,7 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
         properties.put("echo.transports", transports.stream().map(EchoTransport::label)
             .collect(Collectors.joining(",")));
         properties.put("echo.modes", modes.stream().map(JvmMode::label).collect(Collectors.joining(",")));
-        properties.put("echo.allocators", allocators.stream().map(EchoAllocator::label)
+        properties.put("echo.allocators", allocators.stream().map(ComparedAllocator::label)
             .collect(Collectors.joining(",")));
         properties.put("echo.connections", String.valueOf(connections));
         properties.put("echo.inflight", String.valueOf(inFlight));

@@ -2,6 +2,7 @@ package io.apfmalloc.benchmarks.echo;
 
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -69,16 +70,16 @@ public final class EchoReport {
     }
 
     private List<EchoCell> summarize() {
-        Map<String, Map<EchoAllocator, List<EchoRun>>> byConfiguration = new LinkedHashMap<>();
+        Map<String, Map<ComparedAllocator, List<EchoRun>>> byConfiguration = new LinkedHashMap<>();
         for (EchoRun run : runs) {
             String key = run.mode() + "/" + run.transport() + "/" + run.messageSize();
             byConfiguration.computeIfAbsent(key, k -> new LinkedHashMap<>())
                 .computeIfAbsent(run.allocator(), a -> new ArrayList<>()).add(run);
         }
         List<EchoCell> summary = new ArrayList<>();
-        for (Map<EchoAllocator, List<EchoRun>> byAllocator : byConfiguration.values()) {
+        for (Map<ComparedAllocator, List<EchoRun>> byAllocator : byConfiguration.values()) {
             List<EchoCell> unrated = new ArrayList<>();
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 List<EchoRun> repeats = byAllocator.get(allocator);
                 if (repeats != null) {
                     unrated.add(cell(repeats));
@@ -105,7 +106,7 @@ public final class EchoReport {
 
     /** Adds the ratios to the best peer: the best of the cells other than apf's. */
     private static List<EchoCell> rate(List<EchoCell> unrated) {
-        List<EchoCell> peers = unrated.stream().filter(cell -> cell.allocator() != EchoAllocator.APF).toList();
+        List<EchoCell> peers = unrated.stream().filter(cell -> cell.allocator() != ComparedAllocator.APF).toList();
         if (peers.isEmpty()) {
             return unrated;
         }
@@ -149,7 +150,7 @@ public final class EchoReport {
             + "| RSS ÷ best |\n");
         table.append("|---|---|---:|---:|---|---:|---:|---:|---:|\n");
         for (EchoCell cell : cells) {
-            if (cell.allocator() != EchoAllocator.APF || cell.bestPeer() == null) {
+            if (cell.allocator() != ComparedAllocator.APF || cell.bestPeer() == null) {
                 continue;
             }
             EchoCell peer = cells.stream().filter(c -> c.configuration().equals(cell.configuration())

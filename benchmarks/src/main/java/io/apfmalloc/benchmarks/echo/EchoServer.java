@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.harness.ProcessMemory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -64,7 +65,7 @@ public final class EchoServer implements AutoCloseable {
      * @param transport NIO or epoll; must be {@linkplain EchoTransport#isAvailable() available}
      * @param threads event-loop threads
      */
-    public static EchoServer start(EchoAllocator allocatorKind, EchoTransport transport, int threads)
+    public static EchoServer start(ComparedAllocator allocatorKind, EchoTransport transport, int threads)
             throws InterruptedException {
         ByteBufAllocator allocator = allocatorKind.create();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
@@ -96,7 +97,7 @@ public final class EchoServer implements AutoCloseable {
         handler.reads.reset();
         handler.directReads.reset();
         peakRss.set(ProcessMemory.residentSetBytes());
-        peakHeld.set(EchoAllocator.heldBytes(allocator));
+        peakHeld.set(ComparedAllocator.heldBytes(allocator));
         sampling = sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -104,7 +105,7 @@ public final class EchoServer implements AutoCloseable {
     public synchronized ServerStats stats() {
         stopSampling();
         long rss = ProcessMemory.residentSetBytes();
-        long held = EchoAllocator.heldBytes(allocator);
+        long held = ComparedAllocator.heldBytes(allocator);
         return new ServerStats(rss, Math.max(rss, peakRss.get()), held, Math.max(held, peakHeld.get()),
             handler.reads.sum(), handler.directReads.sum(),
             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
@@ -112,7 +113,7 @@ public final class EchoServer implements AutoCloseable {
 
     private void sample() {
         peakRss.accumulateAndGet(ProcessMemory.residentSetBytes(), Math::max);
-        peakHeld.accumulateAndGet(EchoAllocator.heldBytes(allocator), Math::max);
+        peakHeld.accumulateAndGet(ComparedAllocator.heldBytes(allocator), Math::max);
     }
 
     private void stopSampling() {
@@ -142,7 +143,7 @@ public final class EchoServer implements AutoCloseable {
             System.exit(2);
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        try (EchoServer server = start(EchoAllocator.of(args[0]), EchoTransport.of(args[1]), threads)) {
+        try (EchoServer server = start(ComparedAllocator.of(args[0]), EchoTransport.of(args[1]), threads)) {
             reply("PORT " + server.port());
             BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = input.readLine(); line != null && !line.equals("quit"); line = input.readLine()) {
