@@ -5,13 +5,12 @@ import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.Progress;
+import io.apfmalloc.benchmarks.harness.ResultFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -46,8 +45,7 @@ public final class EchoBenchmark {
 
     private final EchoConfig config;
     private final PrintStream out;
-    private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    private final Path logFile;
+    private final ResultFiles files;
 
     private Progress progress = new Progress(0, 0);
 
@@ -57,7 +55,7 @@ public final class EchoBenchmark {
     public EchoBenchmark(EchoConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
-        this.logFile = config.resultsDirectory().resolve("echo-" + stamp + ".log");
+        this.files = new ResultFiles(config.resultsDirectory(), "echo");
     }
 
     /** Runs the whole comparison and returns its report; throws if a child JVM fails or an echo was wrong. */
@@ -81,7 +79,7 @@ public final class EchoBenchmark {
         plan(transports.size());
         List<EchoRun> runs = new ArrayList<>();
         try (ChildJvm client = ChildJvm.start("client", ChildJvm.command(clientFlags(), EchoClient.class,
-                List.of(String.valueOf(config.clientThreads()))), logFile)) {
+                List.of(String.valueOf(config.clientThreads()))), files.log())) {
             client.await("READY", ANSWER_TIMEOUT_SECONDS, line -> { });
             for (JvmMode mode : config.modes()) {
                 for (EchoTransport transport : transports) {
@@ -133,7 +131,7 @@ public final class EchoBenchmark {
             for (ComparedAllocator allocator : config.allocators()) {
                 servers.put(allocator, ChildJvm.start("server " + group + " " + allocator.label(),
                     ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(allocator.label(),
-                        transport.label(), String.valueOf(config.serverThreads()))), logFile));
+                        transport.label(), String.valueOf(config.serverThreads()))), files.log()));
             }
             for (ComparedAllocator allocator : config.allocators()) {
                 String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
@@ -213,15 +211,14 @@ public final class EchoBenchmark {
 
     /** Writes the report's CSV, JSON and chart beside the log; returns the files written. */
     public List<Path> write(EchoReport report) throws IOException {
-        Path base = config.resultsDirectory().resolve("echo-" + stamp);
         List<Path> written = new ArrayList<>();
-        Path csv = base.resolveSibling(base.getFileName() + ".csv");
+        Path csv = files.file("csv");
         report.writeCsv(csv);
         written.add(csv);
-        Path json = base.resolveSibling(base.getFileName() + ".json");
+        Path json = files.file("json");
         report.writeJson(json);
         written.add(json);
-        Path png = base.resolveSibling(base.getFileName() + ".png");
+        Path png = files.file("png");
         try {
             EchoChart.write(report, String.format(Locale.ROOT, "%d connections × %d in flight, %s s × %d repeats",
                 config.connections(), config.inFlight(), BigDecimal.valueOf(config.measureSeconds())

@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.harness;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.JvmMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +25,9 @@ public final class ChildJvm implements AutoCloseable {
     /** The answer queued when the child's output ends. */
     private static final String END = "\0end";
     private static final long QUIT_TIMEOUT_SECONDS = 10;
+    /** The heap of an allocator's child: the benchmark's arrays and buffer objects, the allocators' own objects. */
+    private static final String ALLOCATOR_CHILD_HEAP = "-Xmx1g";
+    private static final String ALLOCATOR_CHILD_YOUNG = "-Xmn32m";
 
     private final String name;
     private final Process process;
@@ -55,6 +60,26 @@ public final class ChildJvm implements AutoCloseable {
         command.add(mainClass.getName());
         command.addAll(arguments);
         return command;
+    }
+
+    /**
+     * Returns the flags of a child JVM that measures an allocator ({@link Worker}): the mode's flags, the mode Netty
+     * must find itself in ({@link ComparedAllocator#EXPECT_UNSAFE}), {@code -Xmx1g} with a young
+     * generation fixed at 32 MiB, {@code -XX:MaxDirectMemorySize} (Netty's and our limit)
+     * at {@code maxDirectMemory}, then {@code extra}.
+     *
+     * <p>The young generation is fixed so that the garbage of a fast allocation rate (mostly Netty's leak detector's
+     * sampled traces) cannot grow the resident set by tens of MiB through the collector's sizing, which would differ
+     * by allocator and hide the allocators' own memory.
+     */
+    public static List<String> allocatorFlags(JvmMode mode, long maxDirectMemory, List<String> extra) {
+        List<String> flags = new ArrayList<>(mode.flags());
+        flags.add("-D" + ComparedAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe());
+        flags.add(ALLOCATOR_CHILD_HEAP);
+        flags.add(ALLOCATOR_CHILD_YOUNG);
+        flags.add("-XX:MaxDirectMemorySize=" + maxDirectMemory);
+        flags.addAll(extra);
+        return flags;
     }
 
     /** Starts {@code command}, its standard error appended to {@code log}. */

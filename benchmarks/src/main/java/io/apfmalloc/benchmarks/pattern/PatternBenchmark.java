@@ -5,13 +5,12 @@ import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.Progress;
+import io.apfmalloc.benchmarks.harness.ResultFiles;
 import io.apfmalloc.benchmarks.harness.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,19 +33,12 @@ public final class PatternBenchmark {
     /** What starting a child costs, and a cell beyond its windows (filling, releasing), for the estimate. */
     private static final double CHILD_START_SECONDS = 1.5;
     private static final double CELL_OVERHEAD_SECONDS = 0.6;
-    /**
-     * The heap of every child: the replay's arrays and buffer objects, and the allocators' own objects. The young
-     * generation is fixed so that the garbage of a fast allocation rate (mostly the leak detector's sampled traces)
-     * cannot grow the resident set by tens of MiB through the collector's sizing, which would differ by allocator.
-     */
-    private static final List<String> CHILD_HEAP = List.of("-Xmx1g", "-Xmn32m");
     /** Direct memory beyond the cells' live bytes that a child may use: pools' free space and fragmentation. */
     private static final long DIRECT_MEMORY_HEADROOM = 2L << 30;
 
     private final PatternConfig config;
     private final PrintStream out;
-    private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    private final Path logFile;
+    private final ResultFiles files;
     private final List<String> notes = new ArrayList<>();
     private Progress progress = new Progress(0, 0);
 
@@ -54,7 +46,7 @@ public final class PatternBenchmark {
     public PatternBenchmark(PatternConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
-        this.logFile = config.resultsDirectory().resolve("pattern-" + stamp + ".log");
+        this.files = new ResultFiles(config.resultsDirectory(), "pattern");
     }
 
     /** Runs every child and returns the report; throws if a child fails. */
@@ -118,7 +110,7 @@ public final class PatternBenchmark {
         List<PatternRun> runs = new ArrayList<>();
         try (ChildJvm child = ChildJvm.start("pattern " + name.replaceAll(" +", " "),
                 ChildJvm.command(childFlags(mode, cells), PatternWorker.class,
-                    List.of(allocator.label(), String.valueOf(loops))), logFile)) {
+                    List.of(allocator.label(), String.valueOf(loops))), files.log())) {
             out.printf(Locale.ROOT, "%s %s JIT warm-up %.1f s%n", progress.prefix(), name, config.jitWarmupSeconds());
             child.await("READY", ANSWER_TIMEOUT_SECONDS, line -> { });
             replay(child, new ReplayCell(mix, cells.getFirst().liveBuffers(), 1, config.jitWarmupSeconds(),
@@ -140,12 +132,7 @@ public final class PatternBenchmark {
 
     private List<String> childFlags(JvmMode mode, List<ReplayCell> cells) {
         double live = cells.stream().mapToDouble(ReplayCell::expectedLiveBytes).max().orElse(0);
-        List<String> flags = new ArrayList<>(mode.flags());
-        flags.addAll(CHILD_HEAP);
-        flags.add("-XX:MaxDirectMemorySize=" + (2 * (long) live + DIRECT_MEMORY_HEADROOM));
-        flags.add("-D" + ComparedAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe());
-        flags.addAll(config.jvmArgs());
-        return flags;
+        return ChildJvm.allocatorFlags(mode, 2 * (long) live + DIRECT_MEMORY_HEADROOM, config.jvmArgs());
     }
 
     /** Sends {@code cell} and waits for its result; shows its phases on the current line if {@code showPhases}. */
@@ -169,7 +156,7 @@ public final class PatternBenchmark {
 
     /** Writes the report's CSV beside the log; returns the file. */
     public Path write(PatternReport report) throws IOException {
-        Path csv = config.resultsDirectory().resolve("pattern-" + stamp + ".csv");
+        Path csv = files.file("csv");
         report.writeCsv(csv);
         return csv;
     }

@@ -1,6 +1,7 @@
 package io.apfmalloc.benchmarks.pattern;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.Buffers;
 import io.apfmalloc.benchmarks.harness.ProcessMemory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,15 +23,14 @@ import java.util.function.Consumer;
  * Runs one {@link ReplayCell} in this JVM. Each event loop fills its own live set, then, for the warm-up and the
  * measured window, replaces a buffer chosen at random by a new one drawn from the mix, and finally releases them
  * all. Slots and sizes come from a fixed-seed sequence per loop, drawn before the windows, the same for every
- * allocator. Every new buffer is touched: one byte written in each 4 KiB page and its last byte, so that live
- * memory is resident as a filled read buffer's is (the same stores for every allocator).
+ * allocator. Every new buffer is touched ({@link Buffers#touchPages}), so that live memory is resident as a filled
+ * read buffer's is.
  *
  * <p>While the measured window runs, the calling thread samples the resident set and the allocator's held memory
  * every {@value #SAMPLE_MILLIS} ms.
  */
 final class Replay {
     static final long SAMPLE_MILLIS = 50;
-    private static final int PAGE = 4096;
     /** Length of a loop's precomputed (slot, size) sequence, a power of two: 2 MiB of arrays per loop. */
     private static final int SEQUENCE = 1 << 18;
     /** Replacements between two reads of the clock. */
@@ -189,10 +189,7 @@ final class Replay {
 
         private ByteBuf allocate(int size) {
             ByteBuf buffer = allocator.directBuffer(size);
-            for (int i = 0; i < size; i += PAGE) {
-                buffer.setByte(i, i);
-            }
-            buffer.setByte(size - 1, size);
+            Buffers.touchPages(buffer);
             liveBytes += size;
             return buffer;
         }

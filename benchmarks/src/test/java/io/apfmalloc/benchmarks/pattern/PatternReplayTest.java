@@ -4,33 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
-import io.apfmalloc.benchmarks.netty.EventLoopExecutor;
+import io.apfmalloc.benchmarks.EventLoops;
 import io.apfmalloc.netty.ApfByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** A tiny replay of each mix on two event loops, in this JVM, with every allocator: figures and clean-up. */
 class PatternReplayTest {
-    private static EventLoopExecutor group;
-    private static final List<EventExecutor> LOOPS = new ArrayList<>();
-
-    @BeforeAll
-    static void startLoops() {
-        group = new EventLoopExecutor(2, "pattern-test-loop");
-        group.forEach(LOOPS::add);
-    }
-
-    @AfterAll
-    static void stopLoops() throws InterruptedException {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-    }
+    @RegisterExtension
+    static final EventLoops LOOPS = new EventLoops(2, "pattern-test-loop");
 
     @ParameterizedTest
     @EnumSource(ComparedAllocator.class)
@@ -40,7 +26,7 @@ class PatternReplayTest {
             ReplayCell cell = new ReplayCell(mix, 64, 2, 0.05, 0.15);
             List<String> phases = new ArrayList<>();
 
-            ReplayResult result = Replay.run(kind, allocator, LOOPS, cell, phases::add);
+            ReplayResult result = Replay.run(kind, allocator, LOOPS.loops(), cell, phases::add);
 
             assertEquals(List.of("fill", "warmup", "measure", "release"), phases);
             assertTrue(result.operations() > 0 && result.threadNanos() > 0 && result.cpuNanos() > 0, "" + result);
