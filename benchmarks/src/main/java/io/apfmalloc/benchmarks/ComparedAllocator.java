@@ -28,6 +28,11 @@ public enum ComparedAllocator {
         }
 
         @Override
+        public void trimOnEventLoop(ByteBufAllocator allocator) {
+            ((ApfByteBufAllocator) allocator).trim();
+        }
+
+        @Override
         public void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
             String thread = Thread.currentThread().getName();
             ApfByteBufAllocatorMetric metric = ((ApfByteBufAllocator) allocator).metric();
@@ -44,6 +49,11 @@ public enum ComparedAllocator {
         @Override
         public ByteBufAllocator create() {
             return new PooledByteBufAllocator(true);
+        }
+
+        @Override
+        public void trimOnEventLoop(ByteBufAllocator allocator) {
+            ((PooledByteBufAllocator) allocator).trimCurrentThreadCache();
         }
 
         @Override
@@ -91,6 +101,14 @@ public enum ComparedAllocator {
      * benchmark calls it at the end of a trial on each of its threads. Unpooled has no cache: nothing to check.
      */
     public void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
+    }
+
+    /**
+     * Gives back what the allocator lets a caller give back from this event loop: ours flushes the loop's caches
+     * and the shared stripes and returns wholly free superblocks to the OS ({@code trim()}); pooled empties the
+     * loop's thread cache ({@code trimCurrentThreadCache()}). Adaptive and unpooled have nothing of the kind.
+     */
+    public void trimOnEventLoop(ByteBufAllocator allocator) {
     }
 
     /** Makes a fresh allocator after checking that Netty runs in the mode {@link #EXPECT_UNSAFE} asks for. */
