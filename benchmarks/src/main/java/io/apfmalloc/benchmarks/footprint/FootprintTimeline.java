@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * Runs one {@link FootprintPlan} in this JVM: the burst on the event loops (each allocates direct buffers from the
  * mix, touching every page, until its share of the live total), the hold, the release (on the allocating loops, or
  * all on the calling thread), the idle period, and the trim ({@link ComparedAllocator#trimOnEventLoop} on each
- * loop, one after the other, so that the last one finds what the others flushed). A sampler thread looks at the allocator's held memory, the resident set and the live bytes every
- * {@code sampleMillis}, and once more as each phase begins.
+ * loop, one after the other, so that the last one finds what the others flushed). A sampler thread looks at the
+ * allocator's held memory, the resident set and the live bytes every {@code sampleMillis}, and once more as each
+ * phase begins.
  */
 final class FootprintTimeline {
     private static final long SEED = 7;
