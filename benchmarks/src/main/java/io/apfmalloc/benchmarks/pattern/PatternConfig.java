@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * @param modes            {@code pattern.modes}: JVM modes, {@code default,fast}
  * @param allocators       {@code pattern.allocators}: {@code apf,pooled,adaptive,unpooled}; ratios are to the best of
  *                         those other than {@code apf}
- * @param warmupSeconds    {@code pattern.warmup}: the unmeasured window of each cell, 0.3 by default
- * @param measureSeconds   {@code pattern.seconds}: the measured window of each cell, 0.7 by default
+ * @param warmupSeconds    {@code pattern.warmup}: the unmeasured window of each cell, 0.2 by default
+ * @param measureSeconds   {@code pattern.seconds}: the measured window of each cell, 0.5 by default
  * @param jitWarmupSeconds {@code pattern.jitWarmup}: an unmeasured cell of 128 live buffers on one loop that each
  *                         child runs first, for the JIT, 1 by default
  * @param repeats          {@code pattern.repeats}: child JVMs per allocator, mix and mode, interleaved, 2 by default
@@ -66,8 +66,8 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
             Settings.list("pattern.threads", "1,2", Integer::valueOf),
             Settings.list("pattern.modes", "default,fast", JvmMode::of),
             Settings.list("pattern.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
-            Double.parseDouble(Settings.property("pattern.warmup", "0.3")),
-            Double.parseDouble(Settings.property("pattern.seconds", "0.7")),
+            Double.parseDouble(Settings.property("pattern.warmup", "0.2")),
+            Double.parseDouble(Settings.property("pattern.seconds", "0.5")),
             Double.parseDouble(Settings.property("pattern.jitWarmup", "1")),
             Integer.parseInt(Settings.property("pattern.repeats", "2")),
             Settings.parseBytes(Settings.property("pattern.maxLiveBytes", "4g")),

@@ -43,12 +43,14 @@ public final class PatternReport {
      * @param peakHeldBytes  median peak memory held by the allocator
      * @param liveBytes      median live bytes at the end of the window
      * @param timeRatio      time per operation over the best peer's (the lowest), NaN without peers
+     * @param cpuRatio       CPU time per operation over the lowest among the peers, NaN without peers: steadier
+     *                       than {@code timeRatio} while other processes compete for the CPU
      * @param rssRatio       peak resident set over the smallest peer's, NaN without peers
      * @param rssToAdaptive  peak resident set over adaptive's, NaN without it
      */
     public record Cell(String configuration, ComparedAllocator allocator, int repeats, double nanosPerOp,
                        double spreadPercent, double cpuNanosPerOp, double peakRssBytes, double peakHeldBytes,
-                       double liveBytes, double timeRatio, double rssRatio, double rssToAdaptive) {
+                       double liveBytes, double timeRatio, double cpuRatio, double rssRatio, double rssToAdaptive) {
     }
 
     /** Summarizes {@code runs}. */
@@ -84,12 +86,14 @@ public final class PatternReport {
             }
             List<Cell> peers = unrated.stream().filter(cell -> cell.allocator() != ComparedAllocator.APF).toList();
             double bestTime = peers.stream().mapToDouble(Cell::nanosPerOp).min().orElse(Double.NaN);
+            double bestCpu = peers.stream().mapToDouble(Cell::cpuNanosPerOp).min().orElse(Double.NaN);
             double bestRss = peers.stream().mapToDouble(Cell::peakRssBytes).min().orElse(Double.NaN);
             double adaptiveRss = peers.stream().filter(cell -> cell.allocator() == ComparedAllocator.ADAPTIVE)
                 .mapToDouble(Cell::peakRssBytes).findFirst().orElse(Double.NaN);
             unrated.forEach(c -> summary.add(new Cell(c.configuration(), c.allocator(), c.repeats(), c.nanosPerOp(),
                 c.spreadPercent(), c.cpuNanosPerOp(), c.peakRssBytes(), c.peakHeldBytes(), c.liveBytes(),
-                c.nanosPerOp() / bestTime, c.peakRssBytes() / bestRss, c.peakRssBytes() / adaptiveRss)));
+                c.nanosPerOp() / bestTime, c.cpuNanosPerOp() / bestCpu, c.peakRssBytes() / bestRss,
+                c.peakRssBytes() / adaptiveRss)));
         });
         return List.copyOf(summary);
     }
@@ -101,7 +105,7 @@ public final class PatternReport {
         return new Cell(configuration, allocator, repeats.size(), median(nanos), spread,
             median(values(repeats, ReplayResult::cpuNanosPerOperation)),
             median(values(repeats, ReplayResult::peakRssBytes)), median(values(repeats, ReplayResult::peakHeldBytes)),
-            median(values(repeats, ReplayResult::liveBytes)), Double.NaN, Double.NaN, Double.NaN);
+            median(values(repeats, ReplayResult::liveBytes)), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     private static double[] values(List<PatternRun> runs, ToDoubleFunction<ReplayResult> value) {
@@ -114,8 +118,8 @@ public final class PatternReport {
      */
     public String headline() {
         StringBuilder table = new StringBuilder("| mode | mix | live × threads | apf ns/op | best peer | its ns/op "
-            + "| apf ÷ best | ≤ 0.8? | apf RSS MiB | adaptive RSS MiB | apf ÷ adaptive | ≤ 1? |\n"
-            + "|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|---|\n");
+            + "| apf ÷ best | ≤ 0.8? | CPU ÷ best | apf RSS MiB | adaptive RSS MiB | apf ÷ adaptive | ≤ 1? |\n"
+            + "|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|\n");
         for (Cell apf : cells) {
             if (apf.allocator() != ComparedAllocator.APF || Double.isNaN(apf.timeRatio())) {
                 continue;
@@ -126,9 +130,10 @@ public final class PatternReport {
             Cell adaptive = cells.stream().filter(c -> c.configuration().equals(apf.configuration())
                 && c.allocator() == ComparedAllocator.ADAPTIVE).findFirst().orElse(null);
             String[] parts = apf.configuration().split(" ");
-            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %.1f | **%.2f** | %s | %.0f | %s "
-                    + "| %s | %s |%n", parts[0], parts[1], parts[2], apf.nanosPerOp(), best.allocator().label(),
+            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %.1f | **%.2f** | %s | %s | %.0f "
+                    + "| %s | %s | %s |%n", parts[0], parts[1], parts[2], apf.nanosPerOp(), best.allocator().label(),
                 best.nanosPerOp(), apf.timeRatio(), apf.timeRatio() <= TIME_TARGET ? "yes" : "no",
+                ratio(apf.cpuRatio()),
                 mebibytes(apf.peakRssBytes()), adaptive == null ? "–" : String.format(Locale.ROOT, "%.0f",
                     mebibytes(adaptive.peakRssBytes())), ratio(apf.rssToAdaptive()),
                 Double.isNaN(apf.rssToAdaptive()) ? "–" : apf.rssToAdaptive() <= 1 ? "yes" : "no"));
