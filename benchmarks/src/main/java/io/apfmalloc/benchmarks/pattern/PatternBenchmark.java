@@ -32,7 +32,7 @@ public final class PatternBenchmark {
     private static final long ANSWER_TIMEOUT_SECONDS = 120;
     /** What starting a child costs, and a cell beyond its windows (filling, releasing), for the estimate. */
     private static final double CHILD_START_SECONDS = 1.5;
-    private static final double CELL_OVERHEAD_SECONDS = 0.6;
+    private static final double CELL_OVERHEAD_SECONDS = 0.4;
     /** Direct memory beyond the cells' live bytes that a child may use: pools' free space and fragmentation. */
     private static final long DIRECT_MEMORY_HEADROOM = 2L << 30;
 

@@ -39,13 +39,15 @@ public enum TrafficMix {
         size(32768, 1158),
         size(65536, 6717))),
     /**
-     * An HTTPS API gateway ({@link GatewayTraffic}): TLS 1.3 reads and the JDK engine's unwrap and wrap buffers
-     * (16,709 B: the engine's packet buffer size; 16,405 B and near it: a 16 KiB record with its 21 bytes of
-     * header and tag), the HTTP codecs' header buffers (278 B: the answer's headers; 1 to 2 KiB: the forwarded
-     * request's), the upstream reads and the aggregators' buffers. Traffic: 40% GETs, 60% POSTs of JSON; request
-     * headers of 200 B to 2 KiB (the range the SPDY white paper, dev.chromium.org/spdy/spdy-whitepaper, gives, with
-     * 700 to 800 B typical); JSON bodies and answers of 1 KiB to 32 KiB with a long tail (1 KiB × 2^x, x exponential
-     * of mean 1.2: median 1.8 KiB, 10% above 7 KiB). Measured: 131,013 allocations for 14,108 requests.
+     * An HTTPS API gateway ({@link GatewayTraffic}), by the allocation sites a recording with stack traces shows:
+     * the JDK TLS engine's wrap buffers (16,709 B: its packet buffer size; 16,405 B and near it: a 16 KiB record
+     * with its header and tag), the HTTP encoder's buffer for each whole message (278 B: the answers' headers; in
+     * the 1 to 2 KiB band: headers and a small body copied in together), the TLS unwrap buffers and write queue's
+     * coalesced buffers, the NIO channel's direct copies of the engine's heap buffers, and the reads. Traffic: 40%
+     * GETs, 60% POSTs of JSON; request headers of 200 B to 2 KiB (the range the SPDY white paper,
+     * dev.chromium.org/spdy/spdy-whitepaper, gives, with 700 to 800 B typical); JSON bodies and answers of 1 KiB to
+     * 32 KiB with a long tail (1 KiB × 2^x, x exponential of mean 1.2: median 1.8 KiB, 10% above 7 KiB). Measured:
+     * 131,013 allocations for 14,108 requests.
      */
     GATEWAY(List.of(
         size(6, 2),
