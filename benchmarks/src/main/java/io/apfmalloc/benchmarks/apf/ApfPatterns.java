@@ -1,12 +1,13 @@
 package io.apfmalloc.benchmarks.apf;
 
+import static io.apfmalloc.benchmarks.harness.Statistics.median;
+
 import io.apfmalloc.core.AllocatorStats;
 import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.TuningPolicy;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -210,13 +211,6 @@ public final class ApfPatterns {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static String kib(double bytes) {

@@ -1,18 +1,18 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
-import io.netty.util.Version;
+import io.apfmalloc.benchmarks.harness.ChildJvm;
+import io.apfmalloc.benchmarks.harness.Machine;
+import io.apfmalloc.benchmarks.harness.Progress;
+import io.apfmalloc.benchmarks.harness.ResultFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,14 +45,9 @@ public final class EchoBenchmark {
 
     private final EchoConfig config;
     private final PrintStream out;
-    private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    private final Path logFile;
+    private final ResultFiles files;
 
-    private long startNanos;
-    private double plannedTotalSeconds;
-    private double plannedDoneSeconds;
-    private int runsTotal;
-    private int runsDone;
+    private Progress progress = new Progress(0, 0);
 
     /**
      * Makes a benchmark of {@code config} that reports progress to {@code out}.
@@ -60,7 +55,7 @@ public final class EchoBenchmark {
     public EchoBenchmark(EchoConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
-        this.logFile = config.resultsDirectory().resolve("echo-" + stamp + ".log");
+        this.files = new ResultFiles(config.resultsDirectory(), "echo");
     }
 
     /** Runs the whole comparison and returns its report; throws if a child JVM fails or an echo was wrong. */
@@ -82,10 +77,9 @@ public final class EchoBenchmark {
         }
         Map<String, String> environment = environment();
         plan(transports.size());
-        startNanos = System.nanoTime();
         List<EchoRun> runs = new ArrayList<>();
         try (ChildJvm client = ChildJvm.start("client", ChildJvm.command(clientFlags(), EchoClient.class,
-                List.of(String.valueOf(config.clientThreads()))), logFile)) {
+                List.of(String.valueOf(config.clientThreads()))), files.log())) {
             client.await("READY", ANSWER_TIMEOUT_SECONDS, line -> { });
             for (JvmMode mode : config.modes()) {
                 for (EchoTransport transport : transports) {
@@ -93,8 +87,8 @@ public final class EchoBenchmark {
                 }
             }
         }
-        environment.put("loadavg.end", firstLine(Path.of("/proc/loadavg")));
-        EchoReport report = new EchoReport(config, runs, environment, notes, seconds(System.nanoTime() - startNanos));
+        environment.put("loadavg.end", Machine.loadAverage());
+        EchoReport report = new EchoReport(config, runs, environment, notes, progress.elapsedSeconds());
         if (report.mismatchedMessages() != 0) {
             throw new IllegalStateException(report.mismatchedMessages() + " echoed messages differed from what was"
                 + " sent: " + runs.stream().filter(run -> run.load().mismatchedMessages() != 0).toList());
@@ -111,15 +105,16 @@ public final class EchoBenchmark {
     private void plan(int transports) {
         int groups = config.modes().size() * transports;
         int allocators = config.allocators().size();
-        runsTotal = groups * config.sizes().size() * config.repeats() * allocators;
-        plannedTotalSeconds = groups * (SERVER_START_SECONDS
+        int runsTotal = groups * config.sizes().size() * config.repeats() * allocators;
+        double plannedTotalSeconds = groups * (SERVER_START_SECONDS
             + allocators * (config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS))
             + runsTotal * (config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
+        progress = new Progress(runsTotal, plannedTotalSeconds);
         out.printf(Locale.ROOT, "echo benchmark: %d modes × %d transports × %d sizes × %d allocators × %d repeats"
                 + " = %d runs of %.1f s warm-up + %.1f s measured; %d connections × %d in flight; about %s%n",
             config.modes().size(), transports, config.sizes().size(), allocators, config.repeats(), runsTotal,
             config.warmupSeconds(), config.measureSeconds(), config.connections(), config.inFlight(),
-            duration(plannedTotalSeconds));
+            Progress.duration(plannedTotalSeconds));
         out.println("results and child JVM logs: " + config.resultsDirectory().toAbsolutePath());
     }
 
@@ -127,33 +122,33 @@ public final class EchoBenchmark {
     private List<EchoRun> runGroup(ChildJvm client, JvmMode mode, EchoTransport transport)
             throws IOException, InterruptedException {
         String group = mode.label() + " " + transport.label();
-        out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", prefix(), config.allocators().size(),
+        out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", progress.prefix(), config.allocators().size(),
             mode.label(), mode.flags().isEmpty() ? "" : ": " + String.join(" ", mode.flags()));
-        Map<EchoAllocator, ChildJvm> servers = new EnumMap<>(EchoAllocator.class);
-        Map<EchoAllocator, Integer> ports = new EnumMap<>(EchoAllocator.class);
+        Map<ComparedAllocator, ChildJvm> servers = new EnumMap<>(ComparedAllocator.class);
+        Map<ComparedAllocator, Integer> ports = new EnumMap<>(ComparedAllocator.class);
         List<EchoRun> runs = new ArrayList<>();
         try {
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 servers.put(allocator, ChildJvm.start("server " + group + " " + allocator.label(),
                     ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(allocator.label(),
-                        transport.label(), String.valueOf(config.serverThreads()))), logFile));
+                        transport.label(), String.valueOf(config.serverThreads()))), files.log()));
             }
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
                 ports.put(allocator, Integer.parseInt(port.substring("PORT".length()).trim()));
             }
-            plannedDoneSeconds += SERVER_START_SECONDS;
-            for (EchoAllocator allocator : config.allocators()) {
-                out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", prefix(), group, allocator.label(),
-                    config.serverWarmupSeconds());
+            progress.advance(SERVER_START_SECONDS);
+            for (ComparedAllocator allocator : config.allocators()) {
+                out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", progress.prefix(), group,
+                    allocator.label(), config.serverWarmupSeconds());
                 load(client, spec(transport, ports.get(allocator), config.sizes().getFirst(),
                     config.serverWarmupSeconds(), 0), false);
-                plannedDoneSeconds += config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS;
+                progress.advance(config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS);
             }
             for (int size : config.sizes()) {
                 for (int repeat = 1; repeat <= config.repeats(); repeat++) {
-                    for (EchoAllocator allocator : config.allocators()) {
-                        out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", prefix(), group,
+                    for (ComparedAllocator allocator : config.allocators()) {
+                        out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", progress.prefix(), group,
                             EchoConfig.formatSize(size), repeat, config.repeats(), allocator.label());
                         ChildJvm server = servers.get(allocator);
                         server.send("reset");
@@ -164,8 +159,7 @@ public final class EchoBenchmark {
                         ServerStats stats = ServerStats.parse(server.await(ServerStats.TAG, ANSWER_TIMEOUT_SECONDS,
                             line -> { }));
                         runs.add(new EchoRun(mode, transport, size, allocator, repeat, load, stats));
-                        runsDone++;
-                        plannedDoneSeconds += config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS;
+                        progress.runDone(config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
                         out.printf(Locale.ROOT, " %,10.0f msg/s  %7.1f MB/s  p99 %,7.0f µs  RSS %4d MiB  held %6.1f"
                                 + " MiB%s%n", load.messagesPerSecond(), load.megabytesPerSecond(),
                             load.p99Nanos() / 1e3, stats.peakRssBytes() >> 20, stats.peakHeldBytes() / 1048576.0,
@@ -208,70 +202,23 @@ public final class EchoBenchmark {
         return LoadResult.parse(result);
     }
 
-    /** Returns {@code [run/total · time left]} for progress lines. */
-    private String prefix() {
-        double elapsed = seconds(System.nanoTime() - startNanos);
-        double pace = plannedDoneSeconds > 0 ? Math.clamp(elapsed / plannedDoneSeconds, 0.5, 3) : 1;
-        double left = (plannedTotalSeconds - plannedDoneSeconds) * pace;
-        int width = String.valueOf(runsTotal).length();
-        return String.format(Locale.ROOT, "[%" + width + "d/%d · %s left]", runsDone, runsTotal, duration(left));
-    }
-
-    private static String duration(double seconds) {
-        long whole = Math.max(0, Math.round(seconds));
-        return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
-    }
-
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
-    }
-
     private Map<String, String> environment() {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("date", LocalDateTime.now().toString());
-        environment.put("java.version", System.getProperty("java.version"));
-        environment.put("java.vm.name", System.getProperty("java.vm.name"));
-        environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-            + System.getProperty("os.arch"));
-        environment.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        environment.put("cpu", Files.exists(Path.of("/proc/cpuinfo")) ? cpuModel() : "unknown");
-        environment.put("netty", Version.identify().getOrDefault("netty-buffer",
-            Version.identify().values().iterator().next()).artifactVersion());
+        Map<String, String> environment = Machine.describe();
         environment.put("client", "Netty pooled allocator, fast mode, " + config.clientThreads() + " thread(s)");
         environment.put("server.jvm", String.join(" ", serverFlags(JvmMode.DEFAULT)));
-        environment.put("loadavg.start", firstLine(Path.of("/proc/loadavg")));
         return environment;
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.US_ASCII).stream()
-                .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1)
-                .trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String firstLine(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.US_ASCII).getFirst().trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     /** Writes the report's CSV, JSON and chart beside the log; returns the files written. */
     public List<Path> write(EchoReport report) throws IOException {
-        Path base = config.resultsDirectory().resolve("echo-" + stamp);
         List<Path> written = new ArrayList<>();
-        Path csv = base.resolveSibling(base.getFileName() + ".csv");
+        Path csv = files.file("csv");
         report.writeCsv(csv);
         written.add(csv);
-        Path json = base.resolveSibling(base.getFileName() + ".json");
+        Path json = files.file("json");
         report.writeJson(json);
         written.add(json);
-        Path png = base.resolveSibling(base.getFileName() + ".png");
+        Path png = files.file("png");
         try {
             EchoChart.write(report, String.format(Locale.ROOT, "%d connections × %d in flight, %s s × %d repeats",
                 config.connections(), config.inFlight(), BigDecimal.valueOf(config.measureSeconds())
@@ -302,7 +249,7 @@ public final class EchoBenchmark {
         out.println();
         out.println(report.noise());
         report.notes().forEach(note -> out.println("note: " + note));
-        out.printf(Locale.ROOT, "took %s; wrote %s%n", duration(seconds(System.nanoTime() - benchmark.startNanos)),
+        out.printf(Locale.ROOT, "took %s; wrote %s%n", Progress.duration(benchmark.progress.elapsedSeconds()),
             files.stream().map(Path::toString).toList());
     }
 }

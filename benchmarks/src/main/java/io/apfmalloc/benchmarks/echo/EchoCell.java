@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 
 /**
@@ -26,10 +27,10 @@ import io.apfmalloc.benchmarks.JvmMode;
  * @param p99Ratio p99 latency over the lowest p99 among the peers (lower is better)
  * @param rssRatio peak resident set over the smallest among the peers (lower is better)
  */
-public record EchoCell(JvmMode mode, EchoTransport transport, int messageSize, EchoAllocator allocator, int repeats,
+public record EchoCell(JvmMode mode, EchoTransport transport, int messageSize, ComparedAllocator allocator, int repeats,
                        double messagesPerSecond, double minMessagesPerSecond, double maxMessagesPerSecond,
                        double megabytesPerSecond, double p50Micros, double p99Micros, double p999Micros,
-                       double peakRssBytes, double peakHeldBytes, EchoAllocator bestPeer, double throughputRatio,
+                       double peakRssBytes, double peakHeldBytes, ComparedAllocator bestPeer, double throughputRatio,
                        double p99Ratio, double rssRatio) {
 
     /** Returns the throughput range over the median, in percent: how noisy the repeats were. */

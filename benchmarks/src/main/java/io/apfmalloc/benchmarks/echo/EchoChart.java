@@ -1,6 +1,7 @@
 package io.apfmalloc.benchmarks.echo;
 
-import java.awt.Color;
+import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.ChartStyle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
 
 /**
  * Draws an echo report as one PNG of three bar charts, one group of bars per configuration and one bar per
@@ -19,9 +19,6 @@ final class EchoChart {
     private static final int HEIGHT = 460;
     /** Twelve configurations' labels side by side overlap; slanted they fit. */
     private static final int LABEL_ROTATION_DEGREES = 20;
-    /** apf, pooled, adaptive, unpooled: ours stands out, Netty's in muted shades. */
-    private static final Color[] COLORS = {new Color(0xD9480F), new Color(0x1C7ED6), new Color(0x37B24D),
-        new Color(0x868E96)};
 
     private EchoChart() {
     }
@@ -41,13 +38,11 @@ final class EchoChart {
                                        ToDoubleFunction<EchoCell> value) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
             .xAxisTitle("JVM mode, transport, message size").yAxisTitle(yAxis).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setSeriesColors(COLORS);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setYAxisDecimalPattern("0.##");
+        ChartStyle.apply(chart.getStyler());
+        chart.getStyler().setSeriesColors(ChartStyle.colors());
         chart.getStyler().setXAxisLabelRotation(LABEL_ROTATION_DEGREES);
         List<String> configurations = report.cells().stream().map(EchoCell::configuration).distinct().toList();
-        for (EchoAllocator allocator : EchoAllocator.values()) {
+        for (ComparedAllocator allocator : ComparedAllocator.values()) {
             List<EchoCell> cells = report.cells().stream().filter(cell -> cell.allocator() == allocator).toList();
             if (cells.size() == configurations.size()) {
                 chart.addSeries(allocator.label(), configurations,

@@ -1,13 +1,12 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
+import io.apfmalloc.benchmarks.harness.Settings;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +35,7 @@ import java.util.stream.Collectors;
  * @param resultsDirectory {@code echo.results}: where the CSV, JSON and PNG go, {@code results} by default
  */
 public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, List<JvmMode> modes,
-                         List<EchoAllocator> allocators, int connections, int inFlight, double warmupSeconds,
+                         List<ComparedAllocator> allocators, int connections, int inFlight, double warmupSeconds,
                          double measureSeconds, double serverWarmupSeconds, int repeats, int serverThreads,
                          int clientThreads, List<String> serverJvmArgs, Path resultsDirectory) {
 
@@ -73,55 +72,30 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
     /** Returns the settings from the {@code echo.*} system properties. */
     public static EchoConfig fromSystemProperties() {
         return new EchoConfig(
-            list("echo.sizes", "256,4k,64k", EchoConfig::parseSize),
-            list("echo.transports", "nio,epoll", EchoTransport::of),
-            list("echo.modes", "default,fast", JvmMode::of),
-            list("echo.allocators", "apf,pooled,adaptive,unpooled", EchoAllocator::of),
-            Integer.parseInt(property("echo.connections", "16")),
-            Integer.parseInt(property("echo.inflight", "4")),
-            Double.parseDouble(property("echo.warmup", "0.5")),
-            Double.parseDouble(property("echo.seconds", "1.5")),
-            Double.parseDouble(property("echo.serverWarmup", "2")),
-            Integer.parseInt(property("echo.repeats", "2")),
-            Integer.parseInt(property("echo.serverThreads", "1")),
-            Integer.parseInt(property("echo.clientThreads", "1")),
-            property("echo.serverJvmArgs", "").isBlank() ? List.of()
-                : List.of(property("echo.serverJvmArgs", "").trim().split("\\s+")),
-            Path.of(property("echo.results", "results")));
-    }
-
-    private static String property(String name, String defaultValue) {
-        String value = System.getProperty(name);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
-    }
-
-    private static <T> List<T> list(String name, String defaultValue, Function<String, T> parse) {
-        return Arrays.stream(property(name, defaultValue).split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .map(parse).toList();
+            Settings.list("echo.sizes", "256,4k,64k", EchoConfig::parseSize),
+            Settings.list("echo.transports", "nio,epoll", EchoTransport::of),
+            Settings.list("echo.modes", "default,fast", JvmMode::of),
+            Settings.list("echo.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
+            Integer.parseInt(Settings.property("echo.connections", "16")),
+            Integer.parseInt(Settings.property("echo.inflight", "4")),
+            Double.parseDouble(Settings.property("echo.warmup", "0.5")),
+            Double.parseDouble(Settings.property("echo.seconds", "1.5")),
+            Double.parseDouble(Settings.property("echo.serverWarmup", "2")),
+            Integer.parseInt(Settings.property("echo.repeats", "2")),
+            Integer.parseInt(Settings.property("echo.serverThreads", "1")),
+            Integer.parseInt(Settings.property("echo.clientThreads", "1")),
+            Settings.words("echo.serverJvmArgs"),
+            Path.of(Settings.property("echo.results", "results")));
     }
 
     /** Parses {@code 256}, {@code 4k}, {@code 4KiB}, {@code 1m}: bytes, with binary {@code k} and {@code m}. */
     static int parseSize(String text) {
-        String size = text.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
-        int unit = 1;
-        if (size.endsWith("k")) {
-            unit = 1 << 10;
-        } else if (size.endsWith("m")) {
-            unit = 1 << 20;
-        }
-        String digits = unit == 1 ? size : size.substring(0, size.length() - 1);
-        return Math.multiplyExact(Integer.parseInt(digits.trim()), unit);
+        return Math.toIntExact(Settings.parseBytes(text));
     }
 
     /** Formats a size as {@link #parseSize} reads it: {@code 256 B}, {@code 4 KiB}, {@code 64 KiB}, {@code 1 MiB}. */
     static String formatSize(int bytes) {
-        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
-            return (bytes >> 20) + " MiB";
-        }
-        if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
-            return (bytes >> 10) + " KiB";
-        }
-        return bytes + " B";
+        return Settings.formatBytes(bytes);
     }
 
     /** Returns the settings as {@code echo.*} property names and values, for the report. */
@@ -131,7 +105,7 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
         properties.put("echo.transports", transports.stream().map(EchoTransport::label)
             .collect(Collectors.joining(",")));
         properties.put("echo.modes", modes.stream().map(JvmMode::label).collect(Collectors.joining(",")));
-        properties.put("echo.allocators", allocators.stream().map(EchoAllocator::label)
+        properties.put("echo.allocators", allocators.stream().map(ComparedAllocator::label)
             .collect(Collectors.joining(",")));
         properties.put("echo.connections", String.valueOf(connections));
         properties.put("echo.inflight", String.valueOf(inFlight));

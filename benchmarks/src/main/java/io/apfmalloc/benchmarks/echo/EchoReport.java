@@ -1,5 +1,8 @@
 package io.apfmalloc.benchmarks.echo;
 
+import static io.apfmalloc.benchmarks.harness.Statistics.median;
+
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -67,16 +70,16 @@ public final class EchoReport {
     }
 
     private List<EchoCell> summarize() {
-        Map<String, Map<EchoAllocator, List<EchoRun>>> byConfiguration = new LinkedHashMap<>();
+        Map<String, Map<ComparedAllocator, List<EchoRun>>> byConfiguration = new LinkedHashMap<>();
         for (EchoRun run : runs) {
             String key = run.mode() + "/" + run.transport() + "/" + run.messageSize();
             byConfiguration.computeIfAbsent(key, k -> new LinkedHashMap<>())
                 .computeIfAbsent(run.allocator(), a -> new ArrayList<>()).add(run);
         }
         List<EchoCell> summary = new ArrayList<>();
-        for (Map<EchoAllocator, List<EchoRun>> byAllocator : byConfiguration.values()) {
+        for (Map<ComparedAllocator, List<EchoRun>> byAllocator : byConfiguration.values()) {
             List<EchoCell> unrated = new ArrayList<>();
-            for (EchoAllocator allocator : config.allocators()) {
+            for (ComparedAllocator allocator : config.allocators()) {
                 List<EchoRun> repeats = byAllocator.get(allocator);
                 if (repeats != null) {
                     unrated.add(cell(repeats));
@@ -103,7 +106,7 @@ public final class EchoReport {
 
     /** Adds the ratios to the best peer: the best of the cells other than apf's. */
     private static List<EchoCell> rate(List<EchoCell> unrated) {
-        List<EchoCell> peers = unrated.stream().filter(cell -> cell.allocator() != EchoAllocator.APF).toList();
+        List<EchoCell> peers = unrated.stream().filter(cell -> cell.allocator() != ComparedAllocator.APF).toList();
         if (peers.isEmpty()) {
             return unrated;
         }
@@ -120,17 +123,6 @@ public final class EchoReport {
 
     private static double[] values(List<EchoRun> runs, ToDoubleFunction<EchoRun> value) {
         return runs.stream().mapToDouble(value).toArray();
-    }
-
-    /** Returns the median of {@code values} (the mean of the middle two for an even count), 0 if empty. */
-    static double median(double[] values) {
-        if (values.length == 0) {
-            return 0;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** Returns the full table in Markdown: one row per allocator and configuration. */
@@ -158,7 +150,7 @@ public final class EchoReport {
             + "| RSS ÷ best |\n");
         table.append("|---|---|---:|---:|---|---:|---:|---:|---:|\n");
         for (EchoCell cell : cells) {
-            if (cell.allocator() != EchoAllocator.APF || cell.bestPeer() == null) {
+            if (cell.allocator() != ComparedAllocator.APF || cell.bestPeer() == null) {
                 continue;
             }
             EchoCell peer = cells.stream().filter(c -> c.configuration().equals(cell.configuration())

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 
 /**
@@ -14,6 +15,6 @@ import io.apfmalloc.benchmarks.JvmMode;
  * @param load the client's figures
  * @param server the server's figures
  */
-public record EchoRun(JvmMode mode, EchoTransport transport, int messageSize, EchoAllocator allocator, int repeat,
+public record EchoRun(JvmMode mode, EchoTransport transport, int messageSize, ComparedAllocator allocator, int repeat,
                       LoadResult load, ServerStats server) {
 }

@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.ProcessMemory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,13 +14,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -38,7 +37,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EchoServer implements AutoCloseable {
     /** How often resident set and held memory are sampled between {@code reset} and {@code stats}. */
     private static final long SAMPLE_MILLIS = 100;
-    private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
     private final ByteBufAllocator allocator;
     private final EventLoopGroup group;
@@ -67,7 +65,7 @@ public final class EchoServer implements AutoCloseable {
      * @param transport NIO or epoll; must be {@linkplain EchoTransport#isAvailable() available}
      * @param threads event-loop threads
      */
-    public static EchoServer start(EchoAllocator allocatorKind, EchoTransport transport, int threads)
+    public static EchoServer start(ComparedAllocator allocatorKind, EchoTransport transport, int threads)
             throws InterruptedException {
         ByteBufAllocator allocator = allocatorKind.create();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
@@ -98,24 +96,24 @@ public final class EchoServer implements AutoCloseable {
         stopSampling();
         handler.reads.reset();
         handler.directReads.reset();
-        peakRss.set(residentSetBytes());
-        peakHeld.set(EchoAllocator.heldBytes(allocator));
+        peakRss.set(ProcessMemory.residentSetBytes());
+        peakHeld.set(ComparedAllocator.heldBytes(allocator));
         sampling = sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops sampling and returns the figures since the last {@link #reset()}. Call from one thread at a time. */
     public synchronized ServerStats stats() {
         stopSampling();
-        long rss = residentSetBytes();
-        long held = EchoAllocator.heldBytes(allocator);
+        long rss = ProcessMemory.residentSetBytes();
+        long held = ComparedAllocator.heldBytes(allocator);
         return new ServerStats(rss, Math.max(rss, peakRss.get()), held, Math.max(held, peakHeld.get()),
             handler.reads.sum(), handler.directReads.sum(),
             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
     }
 
     private void sample() {
-        peakRss.accumulateAndGet(residentSetBytes(), Math::max);
-        peakHeld.accumulateAndGet(EchoAllocator.heldBytes(allocator), Math::max);
+        peakRss.accumulateAndGet(ProcessMemory.residentSetBytes(), Math::max);
+        peakHeld.accumulateAndGet(ComparedAllocator.heldBytes(allocator), Math::max);
     }
 
     private void stopSampling() {
@@ -133,20 +131,6 @@ public final class EchoServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
     }
 
-    /** Returns this process's resident set from {@code /proc/self/status}, or -1 if it cannot be read. */
-    static long residentSetBytes() {
-        try {
-            for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmRSS:")) {
-                    return 1024 * Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
-    }
-
     /**
      * Runs a server until {@code quit} or the end of standard input.
      *
@@ -159,7 +143,7 @@ public final class EchoServer implements AutoCloseable {
             System.exit(2);
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        try (EchoServer server = start(EchoAllocator.of(args[0]), EchoTransport.of(args[1]), threads)) {
+        try (EchoServer server = start(ComparedAllocator.of(args[0]), EchoTransport.of(args[1]), threads)) {
             reply("PORT " + server.port());
             BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = input.readLine(); line != null && !line.equals("quit"); line = input.readLine()) {

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.harness.KeyValueLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.KeyValueLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,7 +10,7 @@ import java.util.Map;
  *
  * @param rssBytes the process's resident set ({@code VmRSS}) when asked, or -1 off Linux
  * @param peakRssBytes the largest resident set sampled since the last reset (every 100 ms), or -1 off Linux
- * @param heldBytes the memory the allocator holds by its own metric ({@link EchoAllocator#heldBytes}) when asked
+ * @param heldBytes the memory the allocator holds by its own metric ({@link ComparedAllocator#heldBytes}) when asked
  * @param peakHeldBytes the largest held memory sampled since the last reset
  * @param reads buffers the server read since the last reset
  * @param directReads how many of them were direct buffers

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.netty;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ public class AllocateAndGrowBenchmark {
 
     /** The allocator under test. */
     @Param({"APF", "POOLED", "ADAPTIVE", "UNPOOLED"})
-    public NettyAllocator allocator;
+    public ComparedAllocator allocator;
 
     /** The bytes written into each buffer. */
     @Param({"16384"})

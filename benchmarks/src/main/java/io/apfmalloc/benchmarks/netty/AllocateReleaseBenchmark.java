@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.netty;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AllocateReleaseBenchmark {
     /** The allocator under test. */
     @Param({"APF", "POOLED", "ADAPTIVE", "UNPOOLED"})
-    public NettyAllocator allocator;
+    public ComparedAllocator allocator;
 
     /** The buffer's capacity in bytes. */
     @Param({"256", "4096", "65536"})

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.netty;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -8,8 +9,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,10 +123,10 @@ public final class NettyAllocatorComparison {
         System.out.printf(Locale.ROOT, "Netty allocators, %d shapes x %d modes; load average at start %.2f%n",
             shapes.size(), modes.size(), loadAverage());
         long start = System.nanoTime();
-        Map<Shape, Map<JvmMode, Map<NettyAllocator, Score>>> table = new LinkedHashMap<>();
+        Map<Shape, Map<JvmMode, Map<ComparedAllocator, Score>>> table = new LinkedHashMap<>();
         for (Shape shape : shapes) {
             for (JvmMode mode : modes) {
-                Map<NettyAllocator, Score> scores = run(shape, mode);
+                Map<ComparedAllocator, Score> scores = run(shape, mode);
                 table.computeIfAbsent(shape, s -> new EnumMap<>(JvmMode.class)).put(mode, scores);
                 System.out.println(row(shape, mode, scores));
             }
@@ -137,13 +138,13 @@ public final class NettyAllocatorComparison {
             scores))));
     }
 
-    private static Map<NettyAllocator, Score> run(Shape shape, JvmMode mode) throws RunnerException,
+    private static Map<ComparedAllocator, Score> run(Shape shape, JvmMode mode) throws RunnerException,
         InterruptedException {
         int rounds = Integer.getInteger("netty.bench.rounds", 2);
-        List<NettyAllocator> order = new ArrayList<>(List.of(NettyAllocator.values()));
-        Map<NettyAllocator, List<Double>> means = new EnumMap<>(NettyAllocator.class);
+        List<ComparedAllocator> order = new ArrayList<>(List.of(ComparedAllocator.values()));
+        Map<ComparedAllocator, List<Double>> means = new EnumMap<>(ComparedAllocator.class);
         for (int round = 0; round < rounds; round++) {
-            for (NettyAllocator allocator : order) {
+            for (ComparedAllocator allocator : order) {
                 Double mean = runFork(shape, mode, allocator);
                 if (mean != null) {
                     means.computeIfAbsent(allocator, a -> new ArrayList<>()).add(mean);
@@ -151,18 +152,18 @@ public final class NettyAllocatorComparison {
             }
             Collections.rotate(order, 1);
         }
-        Map<NettyAllocator, Score> scores = new EnumMap<>(NettyAllocator.class);
+        Map<ComparedAllocator, Score> scores = new EnumMap<>(ComparedAllocator.class);
         means.forEach((allocator, list) -> scores.put(allocator,
             new Score(Collections.max(list), Collections.min(list))));
         return scores;
     }
 
     /** Runs one fork of one allocator; returns the mean ops/s of its measured iterations, or null if it failed. */
-    private static Double runFork(Shape shape, JvmMode mode, NettyAllocator allocator) throws RunnerException,
+    private static Double runFork(Shape shape, JvmMode mode, ComparedAllocator allocator) throws RunnerException,
         InterruptedException {
         List<String> jvmArgs = new ArrayList<>(List.of(EventLoopExecutor.EXECUTOR_TYPE,
             EventLoopExecutor.EXECUTOR_CLASS, EventLoopExecutor.NATIVE_ACCESS,
-            EventLoopExecutor.HEAP, "-D" + NettyAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe()));
+            EventLoopExecutor.HEAP, "-D" + ComparedAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe()));
         jvmArgs.addAll(mode.flags());
         String leakDetection = System.getProperty("netty.bench.leakDetection");
         if (leakDetection != null && !leakDetection.isBlank()) {
@@ -211,16 +212,16 @@ public final class NettyAllocatorComparison {
             + "|---|---|---:|---:|---:|---:|---:|";
     }
 
-    static String row(Shape shape, JvmMode mode, Map<NettyAllocator, Score> scores) {
+    static String row(Shape shape, JvmMode mode, Map<ComparedAllocator, Score> scores) {
         StringBuilder row = new StringBuilder("| " + shape.title() + " | " + mode.heading() + " |");
-        for (NettyAllocator allocator : NettyAllocator.values()) {
+        for (ComparedAllocator allocator : ComparedAllocator.values()) {
             Score score = scores.get(allocator);
             row.append(score == null ? " failed |" : String.format(Locale.ROOT, " %.2f M ±%.0f%% |",
                 score.best() / 1e6, score.spreadPercent()));
         }
-        Score ours = scores.get(NettyAllocator.APF);
-        Map.Entry<NettyAllocator, Score> best = scores.entrySet().stream()
-            .filter(entry -> entry.getKey() != NettyAllocator.APF)
+        Score ours = scores.get(ComparedAllocator.APF);
+        Map.Entry<ComparedAllocator, Score> best = scores.entrySet().stream()
+            .filter(entry -> entry.getKey() != ComparedAllocator.APF)
             .max(Map.Entry.comparingByValue((a, b) -> Double.compare(a.best(), b.best())))
             .orElse(null);
         row.append(ours == null || best == null ? " - |" : String.format(Locale.ROOT, " **%.2f** (vs %s) |",

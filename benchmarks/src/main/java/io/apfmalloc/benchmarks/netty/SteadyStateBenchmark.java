@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.netty;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.SplittableRandom;
@@ -43,7 +44,7 @@ public class SteadyStateBenchmark {
 
     /** The allocator under test. */
     @Param({"APF", "POOLED", "ADAPTIVE", "UNPOOLED"})
-    public NettyAllocator allocator;
+    public ComparedAllocator allocator;
 
     private ByteBufAllocator buffers;
 

@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.soak;
 
+import io.apfmalloc.benchmarks.harness.ProcessMemory;
+import io.apfmalloc.benchmarks.harness.ResultFiles;
 import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.HeapAudit;
 import io.apfmalloc.netty.ApfByteBufAllocator;
@@ -12,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -142,7 +142,7 @@ public final class Soak {
         ApfByteBufAllocatorMetric metric = server.metric();
         Sample sample = new Sample(seconds(), counts.verifiedBytes(), counts.rawOperations(), counts.roundTrips(),
             metric.usedDirectMemory() + metric.usedHeapMemory(), metric.liveDirectBytes() + metric.liveHeapBytes(),
-            raw.stats().mappedBytes(), rawWork.liveBytes(), residentSetBytes(), auditNanos,
+            raw.stats().mappedBytes(), rawWork.liveBytes(), ProcessMemory.residentSetBytes(), auditNanos,
             serverFaults.refused() + rawFaults.refused(), counts.resets());
         samples.add(sample);
         System.out.println(sample.line(config.duration().toSeconds(), problems.isEmpty() ? label : "FAILED"));
@@ -197,8 +197,7 @@ public final class Soak {
 
     private void writeCsv() throws IOException {
         Files.createDirectories(config.results());
-        Path csv = config.results().resolve("soak-"
-            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".csv");
+        Path csv = new ResultFiles(config.results(), "soak").file("csv");
         try (PrintStream out = new PrintStream(Files.newOutputStream(csv), false, StandardCharsets.UTF_8)) {
             out.println(Sample.CSV_HEADER);
             samples.forEach(sample -> out.println(sample.csv()));
@@ -208,19 +207,6 @@ public final class Soak {
 
     private double seconds() {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static long residentSetBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmRSS:")) {
-                    return 1024 * Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 
     private static String format(Duration duration) {

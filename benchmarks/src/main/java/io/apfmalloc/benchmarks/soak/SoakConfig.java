@@ -1,5 +1,7 @@
 package io.apfmalloc.benchmarks.soak;
 
+import static io.apfmalloc.benchmarks.harness.Settings.property;
+
 import io.apfmalloc.benchmarks.echo.EchoTransport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,11 +42,6 @@ record SoakConfig(Duration duration, Duration checkInterval, EchoTransport trans
             Double.parseDouble(property("soak.rawRefusalRate", "0.02")), duration("soak.outageEvery", "30s"),
             duration("soak.outageLength", "200ms"), Long.parseLong(property("soak.seed",
                 Long.toString(System.currentTimeMillis()))), Path.of(property("soak.results", "results")));
-    }
-
-    private static String property(String name, String defaultValue) {
-        String value = System.getProperty(name, "").trim();
-        return value.isEmpty() ? defaultValue : value;
     }
 
     private static Duration duration(String name, String defaultValue) {

@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.echo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +23,7 @@ class EchoBenchmarkTest {
     void runsServersAndClientAsProcessesAndWritesWellFormedResults(@TempDir Path results) throws Exception {
         System.setProperty("java.awt.headless", "true");
         EchoConfig config = new EchoConfig(List.of(512), List.of(EchoTransport.NIO), List.of(JvmMode.DEFAULT),
-            List.of(EchoAllocator.APF, EchoAllocator.POOLED), 2, 2, 0.3, 0.5, 0.5, 1, 1, 1, List.of(), results);
+            List.of(ComparedAllocator.APF, ComparedAllocator.POOLED), 2, 2, 0.3, 0.5, 0.5, 1, 1, 1, List.of(), results);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         EchoBenchmark benchmark = new EchoBenchmark(config, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
@@ -40,8 +41,8 @@ class EchoBenchmarkTest {
             "progress names the allocator and the phase: " + shown);
 
         EchoCell apf = report.cells().getFirst();
-        assertEquals(EchoAllocator.APF, apf.allocator());
-        assertEquals(EchoAllocator.POOLED, apf.bestPeer());
+        assertEquals(ComparedAllocator.APF, apf.allocator());
+        assertEquals(ComparedAllocator.POOLED, apf.bestPeer());
         assertTrue(apf.throughputRatio() > 0 && Double.isFinite(apf.p99Ratio()) && Double.isFinite(apf.rssRatio()));
         assertEquals(1.0, report.cells().get(1).throughputRatio(), "the best peer is its own measure");
         assertTrue(report.headline().contains("| default | nio | 512 B |"), report.headline());

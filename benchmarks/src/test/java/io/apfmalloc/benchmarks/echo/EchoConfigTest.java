@@ -3,7 +3,9 @@ package io.apfmalloc.benchmarks.echo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
+import io.apfmalloc.benchmarks.harness.KeyValueLine;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,14 +28,14 @@ class EchoConfigTest {
         EchoConfig config = EchoConfig.fromSystemProperties();
         assertEquals(List.of(256, 4096, 65536), config.sizes());
         assertEquals(List.of(JvmMode.DEFAULT, JvmMode.FAST), config.modes());
-        assertEquals(List.of(EchoAllocator.values()), config.allocators());
+        assertEquals(List.of(ComparedAllocator.values()), config.allocators());
     }
 
     @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LoadSpec(EchoTransport.NIO, 1, 0, 1, 1, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new EchoConfig(List.of(256), List.of(EchoTransport.NIO),
-            List.of(JvmMode.DEFAULT), List.of(EchoAllocator.APF), 1, 1, 1, 0, 1, 1, 1, 1, List.of(),
+            List.of(JvmMode.DEFAULT), List.of(ComparedAllocator.APF), 1, 1, 1, 0, 1, 1, 1, 1, List.of(),
             Path.of("results")));
     }
 

@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.echo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -22,8 +23,8 @@ class EchoLoopbackTest {
     private static final int SIZE = 1000;
 
     @ParameterizedTest
-    @EnumSource(EchoAllocator.class)
-    void everyAllocatorEchoesVerifiedMessages(EchoAllocator allocator) throws Exception {
+    @EnumSource(ComparedAllocator.class)
+    void everyAllocatorEchoesVerifiedMessages(ComparedAllocator allocator) throws Exception {
         try (EchoServer server = EchoServer.start(allocator, EchoTransport.NIO, 1);
              EchoClient client = new EchoClient(1)) {
             server.reset();
@@ -42,7 +43,7 @@ class EchoLoopbackTest {
             assertTrue(stats.reads() > 0, "the server read: " + stats);
             assertTrue(stats.peakRssBytes() >= stats.rssBytes() || stats.rssBytes() < 0, "peak is a maximum");
             assertTrue(stats.peakHeldBytes() >= stats.heldBytes(), "peak is a maximum");
-            if (allocator != EchoAllocator.UNPOOLED) {
+            if (allocator != ComparedAllocator.UNPOOLED) {
                 assertTrue(stats.peakHeldBytes() > 0, "a pool holds memory while serving: " + stats);
             }
         }

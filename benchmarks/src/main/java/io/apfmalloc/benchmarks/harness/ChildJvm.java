@@ -1,5 +1,7 @@
-package io.apfmalloc.benchmarks.echo;
+package io.apfmalloc.benchmarks.harness;
 
+import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.JvmMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,14 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A child JVM (an echo server or the client) that talks in lines: commands on its standard input, answers on its
- * standard output; its standard error is appended to a log file. It runs on this JVM's own {@code java} and class
- * path, and ends by itself when this JVM does (its input closes).
+ * A child JVM (an echo server, a load client, a benchmark worker) that talks in lines: commands on its standard
+ * input, answers on its standard output; its standard error is appended to a log file. It runs on this JVM's own
+ * {@code java} and class path, and ends by itself when this JVM does (its input closes).
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     /** The answer queued when the child's output ends. */
     private static final String END = "\0end";
     private static final long QUIT_TIMEOUT_SECONDS = 10;
+    /** The heap of an allocator's child: the benchmark's arrays and buffer objects, the allocators' own objects. */
+    private static final String ALLOCATOR_CHILD_HEAP = "-Xmx1g";
+    private static final String ALLOCATOR_CHILD_YOUNG = "-Xmn32m";
 
     private final String name;
     private final Process process;
@@ -44,7 +49,7 @@ final class ChildJvm implements AutoCloseable {
      * Returns the command line of a JVM like this one: the same {@code java} executable and class path,
      * {@code --enable-native-access=ALL-UNNAMED}, then {@code jvmFlags}, the main class and its arguments.
      */
-    static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
+    public static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
             .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -57,8 +62,28 @@ final class ChildJvm implements AutoCloseable {
         return command;
     }
 
+    /**
+     * Returns the flags of a child JVM that measures an allocator ({@link Worker}): the mode's flags, the mode Netty
+     * must find itself in ({@link ComparedAllocator#EXPECT_UNSAFE}), {@code -Xmx1g} with a young
+     * generation fixed at 32 MiB, {@code -XX:MaxDirectMemorySize} (Netty's and our limit)
+     * at {@code maxDirectMemory}, then {@code extra}.
+     *
+     * <p>The young generation is fixed so that the garbage of a fast allocation rate (mostly Netty's leak detector's
+     * sampled traces) cannot grow the resident set by tens of MiB through the collector's sizing, which would differ
+     * by allocator and hide the allocators' own memory.
+     */
+    public static List<String> allocatorFlags(JvmMode mode, long maxDirectMemory, List<String> extra) {
+        List<String> flags = new ArrayList<>(mode.flags());
+        flags.add("-D" + ComparedAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe());
+        flags.add(ALLOCATOR_CHILD_HEAP);
+        flags.add(ALLOCATOR_CHILD_YOUNG);
+        flags.add("-XX:MaxDirectMemorySize=" + maxDirectMemory);
+        flags.addAll(extra);
+        return flags;
+    }
+
     /** Starts {@code command}, its standard error appended to {@code log}. */
-    static ChildJvm start(String name, List<String> command, Path log) throws IOException {
+    public static ChildJvm start(String name, List<String> command, Path log) throws IOException {
         Process process = new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -78,7 +103,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Sends one command line. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         input.write(line);
         input.write('\n');
         input.flush();
@@ -90,7 +115,7 @@ final class ChildJvm implements AutoCloseable {
      * @throws IllegalStateException if the child answers {@code ERROR}, ends, or says nothing for
      *                               {@code timeoutSeconds}
      */
-    String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
+    public String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
         while (true) {
             String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
             if (line == null) {

@@ -1,30 +1,39 @@
-package io.apfmalloc.benchmarks.netty;
+package io.apfmalloc.benchmarks;
 
 import io.apfmalloc.netty.ApfByteBufAllocator;
 import io.apfmalloc.netty.ApfByteBufAllocatorMetric;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.ThreadExecutorMap;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The allocators compared, each made fresh for a trial with the settings a Netty application gets by default,
- * preferring direct buffers.
+ * The allocators every benchmark compares: ours and Netty's three, each made fresh with the settings a Netty
+ * application gets by default, preferring direct buffers (as Netty's shared instances do on JDK 25, with or without
+ * {@code sun.misc.Unsafe}).
  */
-public enum NettyAllocator {
+public enum ComparedAllocator {
     /** Ours: {@link ApfByteBufAllocator} with its default settings. */
     APF {
         @Override
-        ByteBufAllocator create() {
+        public ByteBufAllocator create() {
             return new ApfByteBufAllocator(true);
         }
 
         @Override
-        void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
+        public void trimOnEventLoop(ByteBufAllocator allocator) {
+            ((ApfByteBufAllocator) allocator).trim();
+        }
+
+        @Override
+        public void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
             String thread = Thread.currentThread().getName();
             ApfByteBufAllocatorMetric metric = ((ApfByteBufAllocator) allocator).metric();
             boolean used = Stream.concat(metric.threadCaches().stream(), metric.heapThreadCaches().stream())
@@ -38,12 +47,17 @@ public enum NettyAllocator {
     /** Netty's {@link PooledByteBufAllocator}: arenas of chunks, thread caches on event loops. */
     POOLED {
         @Override
-        ByteBufAllocator create() {
+        public ByteBufAllocator create() {
             return new PooledByteBufAllocator(true);
         }
 
         @Override
-        void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
+        public void trimOnEventLoop(ByteBufAllocator allocator) {
+            ((PooledByteBufAllocator) allocator).trimCurrentThreadCache();
+        }
+
+        @Override
+        public void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
             if (((PooledByteBufAllocator) allocator).metric().numThreadLocalCaches() == 0) {
                 throw new IllegalStateException(Thread.currentThread().getName() + " has no pooled thread cache");
             }
@@ -52,13 +66,13 @@ public enum NettyAllocator {
     /** Netty 4.2's default {@link AdaptiveByteBufAllocator}: magazines, thread-local ones on event loops. */
     ADAPTIVE {
         @Override
-        ByteBufAllocator create() {
+        public ByteBufAllocator create() {
             return new AdaptiveByteBufAllocator(true);
         }
 
         /** Adaptive has no public figure for it; checks the conditions under which it uses its local magazines. */
         @Override
-        void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
+        public void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
             if (ThreadExecutorMap.currentExecutor() == null
                 || !FastThreadLocalThread.currentThreadWillCleanupFastThreadLocals()) {
                 throw new IllegalStateException(Thread.currentThread().getName() + " is no event loop");
@@ -68,34 +82,61 @@ public enum NettyAllocator {
     /** Netty's {@link UnpooledByteBufAllocator}: every buffer fresh from the JVM. */
     UNPOOLED {
         @Override
-        ByteBufAllocator create() {
+        public ByteBufAllocator create() {
             return new UnpooledByteBufAllocator(true);
         }
     };
 
     /**
-     * The system property that the runner sets to say which JVM mode a fork should be in ({@code true}: Netty with
-     * {@code sun.misc.Unsafe}); when set, {@link #create()} checks Netty agrees.
+     * The system property a runner sets to say which JVM mode a child should be in ({@code true}: Netty with
+     * {@code sun.misc.Unsafe}); when set, {@link #createChecked()} checks Netty agrees.
      */
-    static final String EXPECT_UNSAFE = "apfmalloc.bench.expectUnsafe";
+    public static final String EXPECT_UNSAFE = "apfmalloc.bench.expectUnsafe";
 
     /** Makes a fresh allocator of this kind. */
-    abstract ByteBufAllocator create();
+    public abstract ByteBufAllocator create();
 
     /**
      * Throws unless the calling thread allocated through its event-loop cache, where the allocator tells; a
-     * benchmark calls it at the end of a trial on each of its threads.
+     * benchmark calls it at the end of a trial on each of its threads. Unpooled has no cache: nothing to check.
      */
-    void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
+    public void checkEventLoopCacheUsed(ByteBufAllocator allocator) {
     }
 
-    /** Makes a fresh allocator after checking that Netty runs in the mode the runner asked for. */
-    ByteBufAllocator createChecked() {
+    /**
+     * Gives back what the allocator lets a caller give back from this event loop: ours flushes the loop's caches
+     * and the shared stripes and returns wholly free superblocks to the OS ({@code trim()}); pooled empties the
+     * loop's thread cache ({@code trimCurrentThreadCache()}). Adaptive and unpooled have nothing of the kind.
+     */
+    public void trimOnEventLoop(ByteBufAllocator allocator) {
+    }
+
+    /** Makes a fresh allocator after checking that Netty runs in the mode {@link #EXPECT_UNSAFE} asks for. */
+    public ByteBufAllocator createChecked() {
         String expected = System.getProperty(EXPECT_UNSAFE);
         if (expected != null && Boolean.parseBoolean(expected) != PlatformDependent.hasUnsafe()) {
             throw new IllegalStateException("Netty runs " + (PlatformDependent.hasUnsafe() ? "with" : "without")
                 + " sun.misc.Unsafe, expected otherwise");
         }
         return create();
+    }
+
+    /**
+     * Returns the memory {@code allocator} holds by its own metric: {@code usedDirectMemory + usedHeapMemory}
+     * (pools' chunks and superblocks, with their free space; live buffers for the unpooled one).
+     */
+    public static long heldBytes(ByteBufAllocator allocator) {
+        ByteBufAllocatorMetric metric = ((ByteBufAllocatorMetricProvider) allocator).metric();
+        return metric.usedDirectMemory() + metric.usedHeapMemory();
+    }
+
+    /** Returns the lower-case name used on command lines and in reports. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Returns the allocator named {@code label} (any case). */
+    public static ComparedAllocator of(String label) {
+        return valueOf(label.trim().toUpperCase(Locale.ROOT));
     }
 }

@@ -1,0 +1,68 @@
+package io.apfmalloc.benchmarks.footprint;
+
+import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.JvmMode;
+import io.apfmalloc.benchmarks.harness.Settings;
+import io.apfmalloc.benchmarks.pattern.TrafficMix;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The settings of a footprint benchmark run, each read from a {@code footprint.*} system property; an empty value
+ * means the default. The defaults make the short run (about 3 minutes); {@code -Dfootprint.idle=300
+ * -Dfootprint.live=1g} makes a long one.
+ *
+ * @param mix              {@code footprint.mix}: the size mix of the burst, {@code gateway}
+ * @param liveBytes        {@code footprint.live}: the burst's live total over all loops, {@code 256m}
+ * @param threads          {@code footprint.threads}: event loops allocating, 2
+ * @param holdSeconds      {@code footprint.hold}: how long the burst stays live, 2
+ * @param idleSeconds      {@code footprint.idle}: how long the run watches after the release, 32 (the table's
+ *                         last column is 30 s after it)
+ * @param trimSeconds      {@code footprint.trim}: how long it watches after asking each loop to trim, 3
+ * @param sampleMillis     {@code footprint.sampleMillis}: the sampling period, 250
+ * @param releases         {@code footprint.releases}: who releases, {@code loop,other} ({@link Release})
+ * @param modes            {@code footprint.modes}: JVM modes, {@code default,fast}
+ * @param allocators       {@code footprint.allocators}: {@code apf,pooled,adaptive,unpooled}
+ * @param jvmArgs          {@code footprint.jvmArgs}: extra flags of the child JVMs, space-separated, none
+ * @param resultsDirectory {@code footprint.results}: where the CSV, the chart and the log go, {@code results}
+ */
+public record FootprintConfig(TrafficMix mix, long liveBytes, int threads, double holdSeconds, double idleSeconds,
+                              double trimSeconds, long sampleMillis, List<Release> releases, List<JvmMode> modes,
+                              List<ComparedAllocator> allocators, List<String> jvmArgs, Path resultsDirectory) {
+
+    /** Checks the settings (the figures by making a plan of them) and copies the lists. */
+    public FootprintConfig {
+        releases = List.copyOf(releases);
+        modes = List.copyOf(modes);
+        allocators = List.copyOf(allocators);
+        jvmArgs = List.copyOf(jvmArgs);
+        if (releases.isEmpty() || modes.isEmpty() || allocators.isEmpty()) {
+            throw new IllegalArgumentException("releases, modes and allocators must not be empty");
+        }
+        new FootprintPlan(mix, liveBytes, threads, holdSeconds, releases.getFirst(), idleSeconds, trimSeconds,
+            sampleMillis);
+    }
+
+    /** Returns the settings from the {@code footprint.*} system properties. */
+    public static FootprintConfig fromSystemProperties() {
+        return new FootprintConfig(
+            TrafficMix.of(Settings.property("footprint.mix", "gateway")),
+            Settings.parseBytes(Settings.property("footprint.live", "256m")),
+            Integer.parseInt(Settings.property("footprint.threads", "2")),
+            Double.parseDouble(Settings.property("footprint.hold", "2")),
+            Double.parseDouble(Settings.property("footprint.idle", "32")),
+            Double.parseDouble(Settings.property("footprint.trim", "3")),
+            Long.parseLong(Settings.property("footprint.sampleMillis", "250")),
+            Settings.list("footprint.releases", "loop,other", Release::of),
+            Settings.list("footprint.modes", "default,fast", JvmMode::of),
+            Settings.list("footprint.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
+            Settings.words("footprint.jvmArgs"),
+            Path.of(Settings.property("footprint.results", "results")));
+    }
+
+    /** Returns the plan every child of a {@code release} group runs. */
+    public FootprintPlan plan(Release release) {
+        return new FootprintPlan(mix, liveBytes, threads, holdSeconds, release, idleSeconds, trimSeconds,
+            sampleMillis);
+    }
+}
