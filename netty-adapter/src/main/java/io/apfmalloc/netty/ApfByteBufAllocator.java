@@ -19,7 +19,9 @@ import java.util.List;
  *
  * <p>Each event-loop thread (a {@code FastThreadLocalThread} that cleans up its thread locals) gets a core cache of
  * its own, closed when the loop ends; every other thread, platform or virtual, shares the core's striped caches, so
- * thousands of threads do not each hoard memory. A buffer may be released on any thread.
+ * thousands of threads do not each hoard memory. A buffer may be released on any thread. A loop that allocates
+ * nothing for a while ({@link Builder#idleTrimMillis}, 10 s) gives its cache back, and once all are idle the cores
+ * return what they keep for reuse, so an idle server's memory goes back to the OS.
  *
  * <p>Heap buffers are slices of pooled {@code byte[]} superblocks of a second core of the heap kind, managed the
  * same way.
@@ -27,6 +29,9 @@ import java.util.List;
  * <p>Every buffer goes through Netty's leak detector. All methods may be called from any thread.
  */
 public final class ApfByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
+    /** The default of {@link Builder#idleTrimMillis}: 10 s. */
+    private static final long DEFAULT_IDLE_TRIM_MILLIS = 10_000;
+
     /**
      * The shared instance: direct buffers by default unless {@code -Dio.netty.noPreferDirect=true}, core settings
      * from the {@code apfmalloc.*} system properties (see {@link ApfAllocator.Builder}).
@@ -54,9 +59,11 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
     private ApfByteBufAllocator(Builder builder) {
         super(builder.preferDirect);
         this.direct = new BlockSource(builder.direct.maxThreadCaches(0).build(), "direct",
-            builder.useEventLoopCaches, (source, maxCapacity) -> new ApfDirectByteBuf(this, source, maxCapacity));
+            builder.useEventLoopCaches, builder.idleTrimMillis,
+            (source, maxCapacity) -> new ApfDirectByteBuf(this, source, maxCapacity));
         this.heap = new BlockSource(builder.heap.maxThreadCaches(0).memoryKind(MemoryKind.HEAP).build(), "heap",
-            builder.useEventLoopCaches, (source, maxCapacity) -> new ApfHeapByteBuf(this, source, maxCapacity));
+            builder.useEventLoopCaches, builder.idleTrimMillis,
+            (source, maxCapacity) -> new ApfHeapByteBuf(this, source, maxCapacity));
         this.metric = new ApfByteBufAllocatorMetric(direct, heap);
     }
 
@@ -144,6 +151,7 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         private final ApfAllocator.Builder heap = ApfAllocator.builder();
         private boolean preferDirect = PlatformDependent.directBufferPreferred();
         private boolean useEventLoopCaches = true;
+        private long idleTrimMillis = Long.getLong("apfmalloc.idleTrimMillis", DEFAULT_IDLE_TRIM_MILLIS);
 
         private Builder() {
         }
@@ -160,6 +168,22 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
          */
         public Builder useEventLoopCaches(boolean useEventLoopCaches) {
             this.useEventLoopCaches = useEventLoopCaches;
+            return this;
+        }
+
+        /**
+         * Sets how often an event loop checks whether it allocated a buffer since its last check; a loop that did not
+         * gives its cached blocks back to the shared heap, and once every loop is idle the cores are trimmed (shared
+         * stripes, retained superblocks), so an idle server returns a burst's memory to the OS by itself. 10 s by
+         * default ({@code apfmalloc.idleTrimMillis}), as jemalloc's decay of unused pages; 0 turns it off. Only loops
+         * that Netty runs as executors check ({@code ThreadExecutorMap}, as Netty's pooled allocator schedules its
+         * cache trims).
+         */
+        public Builder idleTrimMillis(long millis) {
+            if (millis < 0) {
+                throw new IllegalArgumentException("idleTrimMillis: " + millis + " (expected: >= 0)");
+            }
+            this.idleTrimMillis = millis;
             return this;
         }
 

@@ -5,8 +5,15 @@ import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.ApfThreadCache;
 import io.apfmalloc.core.HeapAudit;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,12 +45,18 @@ final class BlockSource {
     /** How many buffers hold such storage now. */
     private final LongAdder unpooledBuffers = new LongAdder();
 
-    BlockSource(ApfAllocator core, String kind, boolean useEventLoopCaches, ShellFactory shells) {
+    /**
+     * Makes a source over {@code core}.
+     *
+     * @param idleTrimMillis how often an event loop checks whether it allocated since its last check, and if not
+     *                       gives its cached blocks back (0: never)
+     */
+    BlockSource(ApfAllocator core, String kind, boolean useEventLoopCaches, long idleTrimMillis, ShellFactory shells) {
         this.core = core;
         this.kind = kind;
         this.maxBlockSize = core.maxAllocationSize();
         this.shells = shells;
-        this.eventLoops = useEventLoopCaches ? new EventLoops(core, live) : null;
+        this.eventLoops = useEventLoopCaches ? new EventLoops(core, live, idleTrimMillis) : null;
     }
 
     /** Makes the empty buffer shells of one kind. */
@@ -81,6 +94,9 @@ final class BlockSource {
             buffer.reuse(maxCapacity);
         }
         buffer.takeBlock(loop, initialCapacity);
+        if (loop != null) {
+            loop.buffersAllocated++;
+        }
         count(loop, 1, initialCapacity);
         BufferEvents.onAllocate(buffer, loop != null);
         return buffer;
@@ -220,6 +236,12 @@ final class BlockSource {
         Thread owner = Thread.currentThread();
         private final ApfByteBuf[] shells = new ApfByteBuf[SHELLS_PER_EVENT_LOOP];
         private int shellCount;
+        /** Buffers this loop allocated; only its thread reads and writes it. */
+        long buffersAllocated;
+        private long allocatedAtLastCheck;
+        /** Whether the last idle check found nothing allocated since the one before; read by the other loops. */
+        private volatile boolean idle;
+        private ScheduledFuture<?> idleChecks;
 
         EventLoop(ApfThreadCache cache) {
             this.cache = cache;
@@ -243,25 +265,63 @@ final class BlockSource {
         }
     }
 
-    /** One state per event-loop thread, its cache named after it, closed when Netty removes the thread's locals. */
+    /**
+     * One state per event-loop thread, its cache named after it, closed when Netty removes the thread's locals.
+     *
+     * <p>A loop that Netty runs as an executor also checks, every {@code idleTrimMillis}, whether it allocated since
+     * its last check; if not, its cache goes back to the shared heap, so an idle server does not keep a burst's
+     * blocks (superblocks whose blocks all came back are unmapped at once, up to the retention budget). When every
+     * loop found itself idle, the loop also trims the core: the shared stripes and the retained superblocks. The
+     * check runs on the loop, the only thread that may touch its cache; it costs a compare every interval.
+     */
     private static final class EventLoops extends FastThreadLocal<EventLoop> {
         private final ApfAllocator core;
         private final LiveBuffers live;
+        private final long idleTrimMillis;
+        private final Set<EventLoop> running = ConcurrentHashMap.newKeySet();
 
-        EventLoops(ApfAllocator core, LiveBuffers live) {
+        EventLoops(ApfAllocator core, LiveBuffers live, long idleTrimMillis) {
             this.core = core;
             this.live = live;
+            this.idleTrimMillis = idleTrimMillis;
         }
 
         @Override
         protected EventLoop initialValue() {
             EventLoop loop = new EventLoop(core.newThreadCache(Thread.currentThread().getName()));
             live.register(loop);
+            running.add(loop);
+            EventExecutor executor = ThreadExecutorMap.currentExecutor();
+            if (idleTrimMillis > 0 && executor != null) {
+                try {
+                    loop.idleChecks = executor.scheduleAtFixedRate(() -> checkIdle(loop), idleTrimMillis,
+                        idleTrimMillis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    // The loop is ending: its cache closes with it.
+                }
+            }
             return loop;
+        }
+
+        /** On {@code loop}'s thread: gives its cache back if it allocated nothing since the last check. */
+        private void checkIdle(EventLoop loop) {
+            boolean idle = loop.buffersAllocated == loop.allocatedAtLastCheck;
+            loop.allocatedAtLastCheck = loop.buffersAllocated;
+            loop.idle = idle;
+            if (idle) {
+                loop.cache.flush();
+                if (running.stream().allMatch(other -> other.idle)) {
+                    core.trim();
+                }
+            }
         }
 
         @Override
         protected void onRemoval(EventLoop loop) {
+            if (loop.idleChecks != null) {
+                loop.idleChecks.cancel(false);
+            }
+            running.remove(loop);
             loop.owner = null;
             live.unregister(loop);
             loop.cache.close();
