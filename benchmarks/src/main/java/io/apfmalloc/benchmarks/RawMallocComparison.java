@@ -98,7 +98,7 @@ public final class RawMallocComparison {
         List<String> allocators = listProperty("raw.allocators", "apf,libc,libcTransition,arenaShared,arenaConfined");
         List<String> sizes = listProperty("raw.sizes", "");
         List<String> threadCounts = listProperty("raw.threads", "1,2");
-        String loadBefore = loadAverage();
+        String loadBefore = ProcFs.loadAverage();
         long started = System.nanoTime();
 
         Map<Row, Map<String, Score>> table = new TreeMap<>();
@@ -117,7 +117,7 @@ public final class RawMallocComparison {
             }
         }
 
-        String report = report(table, effort, loadBefore, loadAverage(), System.nanoTime() - started);
+        String report = report(table, effort, loadBefore, ProcFs.loadAverage(), System.nanoTime() - started);
         System.out.println();
         System.out.println(report);
         Path output = Path.of(System.getProperty("raw.output", "target/raw-malloc-comparison.md"));
@@ -243,14 +243,5 @@ public final class RawMallocComparison {
             .map(String::trim)
             .filter(value -> !value.isEmpty())
             .toList();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.join(" ", fields[0], fields[1], fields[2]);
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 }

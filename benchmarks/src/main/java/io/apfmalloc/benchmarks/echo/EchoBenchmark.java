@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ChildJvm;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.netty.util.Version;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.KeyValueLine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.ProcFs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,13 +13,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -38,7 +36,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EchoServer implements AutoCloseable {
     /** How often resident set and held memory are sampled between {@code reset} and {@code stats}. */
     private static final long SAMPLE_MILLIS = 100;
-    private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
     private final ByteBufAllocator allocator;
     private final EventLoopGroup group;
@@ -98,7 +95,7 @@ public final class EchoServer implements AutoCloseable {
         stopSampling();
         handler.reads.reset();
         handler.directReads.reset();
-        peakRss.set(residentSetBytes());
+        peakRss.set(ProcFs.residentBytes());
         peakHeld.set(EchoAllocator.heldBytes(allocator));
         sampling = sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -106,7 +103,7 @@ public final class EchoServer implements AutoCloseable {
     /** Stops sampling and returns the figures since the last {@link #reset()}. Call from one thread at a time. */
     public synchronized ServerStats stats() {
         stopSampling();
-        long rss = residentSetBytes();
+        long rss = ProcFs.residentBytes();
         long held = EchoAllocator.heldBytes(allocator);
         return new ServerStats(rss, Math.max(rss, peakRss.get()), held, Math.max(held, peakHeld.get()),
             handler.reads.sum(), handler.directReads.sum(),
@@ -114,7 +111,7 @@ public final class EchoServer implements AutoCloseable {
     }
 
     private void sample() {
-        peakRss.accumulateAndGet(residentSetBytes(), Math::max);
+        peakRss.accumulateAndGet(ProcFs.residentBytes(), Math::max);
         peakHeld.accumulateAndGet(EchoAllocator.heldBytes(allocator), Math::max);
     }
 
@@ -131,20 +128,6 @@ public final class EchoServer implements AutoCloseable {
         sampler.shutdownNow();
         channel.close().sync();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-    }
-
-    /** Returns this process's resident set from {@code /proc/self/status}, or -1 if it cannot be read. */
-    static long residentSetBytes() {
-        try {
-            for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmRSS:")) {
-                    return 1024 * Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.KeyValueLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.apfmalloc.benchmarks.JvmMode;
+import io.apfmalloc.benchmarks.KeyValueLine;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

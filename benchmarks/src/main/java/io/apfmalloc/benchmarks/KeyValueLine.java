@@ -1,4 +1,4 @@
-package io.apfmalloc.benchmarks.echo;
+package io.apfmalloc.benchmarks;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,19 +7,19 @@ import java.util.Map;
  * The line protocol between the orchestrator and its child JVMs: a tag, then {@code key=value} pairs separated by
  * spaces ({@code RESULT messages=1200 p99=5100}). Values never contain spaces.
  */
-final class KeyValueLine {
+public final class KeyValueLine {
     private KeyValueLine() {
     }
 
     /** Formats {@code tag} and the pairs of {@code values} in their iteration order. */
-    static String format(String tag, Map<String, ?> values) {
+    public static String format(String tag, Map<String, ?> values) {
         StringBuilder line = new StringBuilder(tag);
         values.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
         return line.toString();
     }
 
     /** Returns the pairs of {@code line} after its tag; throws IllegalArgumentException on a malformed pair. */
-    static Map<String, String> parse(String line) {
+    public static Map<String, String> parse(String line) {
         Map<String, String> values = new LinkedHashMap<>();
         String[] words = line.trim().split(" +");
         for (int i = 1; i < words.length; i++) {
@@ -33,14 +33,14 @@ final class KeyValueLine {
     }
 
     /** Returns the tag of {@code line}: its first word. */
-    static String tag(String line) {
+    public static String tag(String line) {
         String trimmed = line.trim();
         int space = trimmed.indexOf(' ');
         return space < 0 ? trimmed : trimmed.substring(0, space);
     }
 
     /** Returns the long value of {@code key}; throws IllegalArgumentException if it is missing. */
-    static long longValue(Map<String, String> values, String key) {
+    public static long longValue(Map<String, String> values, String key) {
         String value = values.get(key);
         if (value == null) {
             throw new IllegalArgumentException("missing: " + key + " in " + values);

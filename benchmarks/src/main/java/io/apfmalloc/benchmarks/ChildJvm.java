@@ -1,4 +1,4 @@
-package io.apfmalloc.benchmarks.echo;
+package io.apfmalloc.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,17 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A child JVM (an echo server or the client) that talks in lines: commands on its standard input, answers on its
- * standard output; its standard error is appended to a log file. It runs on this JVM's own {@code java} and class
- * path, and ends by itself when this JVM does (its input closes).
+ * A child JVM (an echo server, the echo client, a classic-benchmark worker) that talks in {@link KeyValueLine}s:
+ * commands on its standard input, answers on its standard output; its standard error is appended to a log file. It
+ * runs on this JVM's own {@code java} and class path, and ends by itself when this JVM does (its input closes).
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     /** The answer queued when the child's output ends. */
     private static final String END = "\0end";
     private static final long QUIT_TIMEOUT_SECONDS = 10;
@@ -44,7 +45,7 @@ final class ChildJvm implements AutoCloseable {
      * Returns the command line of a JVM like this one: the same {@code java} executable and class path,
      * {@code --enable-native-access=ALL-UNNAMED}, then {@code jvmFlags}, the main class and its arguments.
      */
-    static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
+    public static List<String> command(List<String> jvmFlags, Class<?> mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
             .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -58,11 +59,20 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Starts {@code command}, its standard error appended to {@code log}. */
-    static ChildJvm start(String name, List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-        return new ChildJvm(name, process, log);
+    public static ChildJvm start(String name, List<String> command, Path log) throws IOException {
+        return start(name, command, Map.of(), log);
+    }
+
+    /**
+     * Starts {@code command} with {@code environment} added to this JVM's environment (replacing variables of the
+     * same name), its standard error appended to {@code log}.
+     */
+    public static ChildJvm start(String name, List<String> command, Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        return new ChildJvm(name, builder.start(), log);
     }
 
     private void readOutput() {
@@ -78,7 +88,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Sends one command line. */
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         input.write(line);
         input.write('\n');
         input.flush();
@@ -90,7 +100,7 @@ final class ChildJvm implements AutoCloseable {
      * @throws IllegalStateException if the child answers {@code ERROR}, ends, or says nothing for
      *                               {@code timeoutSeconds}
      */
-    String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
+    public String await(String tag, long timeoutSeconds, Consumer<String> others) throws InterruptedException {
         while (true) {
             String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
             if (line == null) {
