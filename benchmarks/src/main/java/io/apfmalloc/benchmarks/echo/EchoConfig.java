@@ -1,13 +1,14 @@
 package io.apfmalloc.benchmarks.echo;
 
+import static io.apfmalloc.benchmarks.BenchmarkProperties.list;
+import static io.apfmalloc.benchmarks.BenchmarkProperties.property;
+
 import io.apfmalloc.benchmarks.JvmMode;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -88,16 +89,6 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
             property("echo.serverJvmArgs", "").isBlank() ? List.of()
                 : List.of(property("echo.serverJvmArgs", "").trim().split("\\s+")),
             Path.of(property("echo.results", "results")));
-    }
-
-    private static String property(String name, String defaultValue) {
-        String value = System.getProperty(name);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
-    }
-
-    private static <T> List<T> list(String name, String defaultValue, Function<String, T> parse) {
-        return Arrays.stream(property(name, defaultValue).split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .map(parse).toList();
     }
 
     /** Parses {@code 256}, {@code 4k}, {@code 4KiB}, {@code 1m}: bytes, with binary {@code k} and {@code m}. */
