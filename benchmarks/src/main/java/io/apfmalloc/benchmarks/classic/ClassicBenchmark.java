@@ -2,12 +2,12 @@ package io.apfmalloc.benchmarks.classic;
 
 import io.apfmalloc.benchmarks.harness.ChildJvm;
 import io.apfmalloc.benchmarks.harness.Machine;
+import io.apfmalloc.benchmarks.harness.Progress;
+import io.apfmalloc.benchmarks.harness.ResultFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,19 +39,16 @@ public final class ClassicBenchmark {
 
     private final ClassicConfig config;
     private final PrintStream out;
-    private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    private final Path logFile;
+    private final ResultFiles files;
     private final List<String> notes = new ArrayList<>();
     private final List<AllocatorKind> allocators = new ArrayList<>();
-    private long startNanos;
-    private int runsTotal;
-    private int runsDone;
+    private Progress progress = new Progress(0, 0);
 
     /** Makes a benchmark of {@code config} that reports progress to {@code out}. */
     public ClassicBenchmark(ClassicConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
-        this.logFile = config.results().resolve("classic-" + stamp + ".log");
+        this.files = new ResultFiles(config.results(), "classic");
     }
 
     /** Runs every workload, thread count and allocator; returns the report. */
@@ -61,29 +58,23 @@ public final class ClassicBenchmark {
             kind.unavailability().ifPresentOrElse(this::note, () -> allocators.add(kind));
         }
         List<AllocatorKind> columns = List.copyOf(allocators);
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("date", LocalDateTime.now().withNano(0).toString());
-        environment.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, "
-            + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-            + System.getProperty("os.arch"));
-        environment.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
-            + String.join(" ", childFlags(AllocatorKind.APF)).replace("=apf", "=…"));
-        environment.put("load average before", Machine.loadAverage());
+        Map<String, String> environment = Machine.describe();
+        environment.put("jvm.flags", String.join(" ", childFlags(AllocatorKind.APF)).replace("=apf", "=…"));
         int rounds = config.warmups() + config.repeats();
-        runsTotal = config.workloads().size() * config.threads().size() * rounds * allocators.size();
+        int runsTotal = config.workloads().size() * config.threads().size() * rounds * allocators.size();
+        double plannedSeconds = config.workloads().size() * START_SECONDS + runsTotal * runSeconds();
         out.printf(Locale.ROOT, "classic benchmarks: %d workloads × %d thread counts × (%d warm-up + %d measured)"
                 + " rounds × %d allocators = %d runs of %s s; about %s%n", config.workloads().size(),
             config.threads().size(), config.warmups(), config.repeats(), allocators.size(), runsTotal,
-            config.seconds(), duration(config.workloads().size() * START_SECONDS
-                + runsTotal * (config.seconds() + RUN_OVERHEAD_SECONDS)));
+            config.seconds(), Progress.duration(plannedSeconds));
         out.println("results and benchmark JVM logs: " + config.results().toAbsolutePath());
-        startNanos = System.nanoTime();
+        progress = new Progress(runsTotal, plannedSeconds);
         List<RunRecord> runs = new ArrayList<>();
         for (Workload workload : config.workloads()) {
             runs.addAll(runWorkload(workload));
         }
-        environment.put("load average after", Machine.loadAverage());
-        environment.put("took", duration((System.nanoTime() - startNanos) / 1e9));
+        environment.put("loadavg.end", Machine.loadAverage());
+        environment.put("took", Progress.duration(progress.elapsedSeconds()));
         return new ClassicReport(config, columns, runs, notes, environment);
     }
 
@@ -94,7 +85,7 @@ public final class ClassicBenchmark {
         try {
             for (AllocatorKind kind : allocators) {
                 children.put(kind, ChildJvm.start(workload.name() + " on " + kind.label(), ChildJvm.command(
-                    childFlags(kind), ClassicChild.class, List.of(workload.name())), childEnvironment(), logFile));
+                    childFlags(kind), ClassicChild.class, List.of(workload.name())), childEnvironment(), files.log()));
             }
             for (AllocatorKind kind : List.copyOf(children.keySet())) {
                 try {
@@ -103,6 +94,7 @@ public final class ClassicBenchmark {
                     fail(children, kind, e);
                 }
             }
+            progress.advance(START_SECONDS);
             int rounds = config.warmups() + config.repeats();
             for (int threads : config.threads()) {
                 for (int round = 1; round <= rounds; round++) {
@@ -126,7 +118,7 @@ public final class ClassicBenchmark {
     private RunResult runOnce(Map<AllocatorKind, ChildJvm> children, AllocatorKind kind, Workload workload,
                               int threads, int round) throws IOException, InterruptedException {
         boolean warmup = round <= config.warmups();
-        out.printf(Locale.ROOT, "%s %-13s %3s threads  %-11s %-9s", prefix(), workload.name(),
+        out.printf(Locale.ROOT, "%s %-13s %3s threads  %-11s %-9s", progress.prefix(), workload.name(),
             workload.threadsLabel(threads), warmup ? "warm-up " + round + "/" + config.warmups()
                 : "repeat " + (round - config.warmups()) + "/" + config.repeats(), kind.label());
         out.flush();
@@ -141,7 +133,7 @@ public final class ClassicBenchmark {
             fail(children, kind, e);
             return null;
         } finally {
-            runsDone++;
+            progress.runDone(runSeconds());
         }
         out.printf(Locale.ROOT, " %8s Mops/s  peak RSS %4d MiB%n",
             ClassicReport.threeDigits(result.operationsPerSecond() / 1e6), result.peakRssBytes() >> 20);
@@ -155,7 +147,8 @@ public final class ClassicBenchmark {
         children.remove(kind).close();
         int sharing = allocators.size();
         allocators.remove(kind);
-        runsTotal -= (runsTotal - runsDone) / sharing;
+        int dropped = progress.runsLeft() / sharing;
+        progress.dropRuns(dropped, dropped * runSeconds());
     }
 
     private void note(String note) {
@@ -177,27 +170,18 @@ public final class ClassicBenchmark {
             : inherited + ":" + AllocatorKind.STATIC_TLS_TUNABLE);
     }
 
-    /** Returns {@code [run/total · time left]} for progress lines. */
-    private String prefix() {
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        double left = runsDone == 0 ? runsTotal * (config.seconds() + RUN_OVERHEAD_SECONDS)
-            : elapsed / runsDone * (runsTotal - runsDone);
-        int width = String.valueOf(runsTotal).length();
-        return String.format(Locale.ROOT, "[%" + width + "d/%d · %s left]", runsDone + 1, runsTotal, duration(left));
-    }
-
-    private static String duration(double seconds) {
-        long whole = Math.max(0, Math.round(seconds));
-        return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
+    /** Returns what one run should take by the plan, for the time-left estimate. */
+    private double runSeconds() {
+        return config.seconds() + RUN_OVERHEAD_SECONDS;
     }
 
     /** Writes the report's Markdown and CSV beside the log; returns the files written. */
     public List<Path> write(ClassicReport report) throws IOException {
-        Path markdown = config.results().resolve("classic-" + stamp + ".md");
+        Path markdown = files.file("md");
         Files.writeString(markdown, report.markdown());
-        Path csv = config.results().resolve("classic-" + stamp + ".csv");
+        Path csv = files.file("csv");
         report.writeCsv(csv);
-        return List.of(markdown, csv, logFile);
+        return List.of(markdown, csv, files.log());
     }
 
     /** Runs the benchmarks with the {@code classic.*} system properties, prints the report and writes its files. */

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.classic;
 
+import io.apfmalloc.benchmarks.harness.Statistics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,11 +173,9 @@ public final class ClassicReport {
         return threeDigits(median / 1e6) + String.format(Locale.ROOT, " ±%.0f%%", 50 * (max - min) / median);
     }
 
-    /** Returns the median of {@code values} of {@code cell} (the mean of the middle two for an even count). */
-    static double median(List<RunResult> cell, ToDoubleFunction<RunResult> value) {
-        double[] sorted = cell.stream().mapToDouble(value).sorted().toArray();
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    /** Returns the median of {@code value} over {@code cell}'s runs. */
+    private static double median(List<RunResult> cell, ToDoubleFunction<RunResult> value) {
+        return Statistics.median(cell.stream().mapToDouble(value).toArray());
     }
 
     /** Formats {@code value} with about three significant digits. */
