@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks;
 
+import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.raw.Batch;
 import io.apfmalloc.benchmarks.raw.HandOff;
 import io.apfmalloc.benchmarks.raw.SameThreadPair;
@@ -98,7 +99,7 @@ public final class RawMallocComparison {
         List<String> allocators = listProperty("raw.allocators", "apf,libc,libcTransition,arenaShared,arenaConfined");
         List<String> sizes = listProperty("raw.sizes", "");
         List<String> threadCounts = listProperty("raw.threads", "1,2");
-        String loadBefore = loadAverage();
+        String loadBefore = Machine.loadAverage();
         long started = System.nanoTime();
 
         Map<Row, Map<String, Score>> table = new TreeMap<>();
@@ -117,7 +118,7 @@ public final class RawMallocComparison {
             }
         }
 
-        String report = report(table, effort, loadBefore, loadAverage(), System.nanoTime() - started);
+        String report = report(table, effort, loadBefore, Machine.loadAverage(), System.nanoTime() - started);
         System.out.println();
         System.out.println(report);
         Path output = Path.of(System.getProperty("raw.output", "target/raw-malloc-comparison.md"));
@@ -243,14 +244,5 @@ public final class RawMallocComparison {
             .map(String::trim)
             .filter(value -> !value.isEmpty())
             .toList();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return String.join(" ", fields[0], fields[1], fields[2]);
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -84,10 +85,19 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code command}, its standard error appended to {@code log}. */
     public static ChildJvm start(String name, List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-        return new ChildJvm(name, process, log);
+        return start(name, command, Map.of(), log);
+    }
+
+    /**
+     * Starts {@code command} with {@code environment} added to this JVM's environment (replacing variables of the
+     * same name), its standard error appended to {@code log}.
+     */
+    public static ChildJvm start(String name, List<String> command, Map<String, String> environment, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        return new ChildJvm(name, builder.start(), log);
     }
 
     private void readOutput() {

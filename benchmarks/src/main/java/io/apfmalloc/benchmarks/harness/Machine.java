@@ -36,9 +36,17 @@ public final class Machine {
         return environment;
     }
 
-    /** Returns {@code /proc/loadavg} (1, 5 and 15 minute load averages, tasks, last pid), or {@code unknown}. */
+    /**
+     * Returns the 1-, 5- and 15-minute load averages from {@code /proc/loadavg}, separated by spaces, or
+     * {@code unknown}.
+     */
     public static String loadAverage() {
-        return firstLine(LOAD_AVERAGE);
+        try {
+            String[] fields = Files.readString(LOAD_AVERAGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+            return String.join(" ", fields[0], fields[1], fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
@@ -47,14 +55,6 @@ public final class Machine {
                 .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1)
                 .trim()).findFirst().orElse("unknown");
         } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String firstLine(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.US_ASCII).getFirst().trim();
-        } catch (IOException | RuntimeException e) {
             return "unknown";
         }
     }

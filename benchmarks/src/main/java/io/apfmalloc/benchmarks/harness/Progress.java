@@ -13,8 +13,8 @@ public final class Progress {
     private static final double MAX_PACE = 3;
 
     private final long startNanos = System.nanoTime();
-    private final int runsTotal;
-    private final double plannedTotalSeconds;
+    private int runsTotal;
+    private double plannedTotalSeconds;
     private double plannedDoneSeconds;
     private int runsDone;
 
@@ -38,6 +38,20 @@ public final class Progress {
     public void runDone(double plannedSeconds) {
         runsDone++;
         advance(plannedSeconds);
+    }
+
+    /**
+     * Takes {@code runs} planned runs, of {@code plannedSeconds} in all, out of the plan: they will not run (their
+     * allocator failed, say).
+     */
+    public void dropRuns(int runs, double plannedSeconds) {
+        runsTotal -= runs;
+        plannedTotalSeconds -= plannedSeconds;
+    }
+
+    /** Returns the runs of the plan not yet done. */
+    public int runsLeft() {
+        return runsTotal - runsDone;
     }
 
     /** Returns {@code [run/total · time left]} for progress lines. */

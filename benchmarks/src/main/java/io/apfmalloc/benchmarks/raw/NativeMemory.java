@@ -2,6 +2,7 @@ package io.apfmalloc.benchmarks.raw;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /** Writes to raw addresses, the way every benchmark here touches the blocks it allocates. */
 public final class NativeMemory {
@@ -13,6 +14,8 @@ public final class NativeMemory {
     public static final long ARENA_ALIGNMENT = 16;
     /** Every address, from 0 to {@code Long.MAX_VALUE}: the JIT drops the trivially true bounds check. */
     private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** A byte of {@link #EVERYTHING}: coordinates (segment, address). */
+    private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
 
     private NativeMemory() {
     }
@@ -35,5 +38,19 @@ public final class NativeMemory {
         long address = segment.address();
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, address);
         return address;
+    }
+
+    /**
+     * Stores {@code value} at {@code address} with opaque ordering: every such store is performed, none is merged with
+     * the next one to the same byte or dropped (what a C benchmark gets by writing through a {@code volatile}), and on
+     * x86-64 and AArch64 it is a plain store, with no fence.
+     */
+    public static void setByteOpaque(long address, byte value) {
+        BYTE.setOpaque(EVERYTHING, address, value);
+    }
+
+    /** Loads the byte at {@code address} with opaque ordering: the load is performed each time. */
+    public static byte getByteOpaque(long address) {
+        return (byte) BYTE.getOpaque(EVERYTHING, address);
     }
 }
