@@ -135,8 +135,9 @@ public final class ApfAllocator {
 
     /**
      * Resizes the allocation at {@code address}: returns it unchanged if {@code size} still fits its size class (or,
-     * for a large allocation, its mapping, down to half of it); otherwise allocates anew, copies
-     * {@code min(usableSize, size)} bytes and frees the old block. {@code realloc(0, n)} is {@code malloc(n)}.
+     * for a large allocation, its mapping, down to half of it, as long as {@code size} is past the largest class,
+     * 1 MiB); otherwise allocates anew, copies {@code min(usableSize, size)} bytes and frees the old block.
+     * {@code realloc(0, n)} is {@code malloc(n)}.
      *
      * @return the new address, or 0 if memory is refused, in which case {@code address} stays valid
      * @throws IllegalArgumentException if {@code size < 0} or {@code address} is not an allocation of this allocator
