@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.Reference;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -155,6 +158,52 @@ class ThreadLifecycleTest {
         }
         HeapChecks.trimAndAssertEmpty(allocator);
         Reference.reachabilityFence(first);
+    }
+
+    /**
+     * Two live threads whose ids share a slot of the allocator's lookup by thread id (ids 1,024 apart) take turns to
+     * malloc and free: each overwrites the other's slot, and each must still use its own cache, never the other's.
+     */
+    @Test
+    void threadsSharingALookupSlotEachUseTheirOwnCache() throws Exception {
+        ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).checked(true).build();
+        int rounds = 50;
+        int perTurn = 100;
+        CyclicBarrier turns = new CyclicBarrier(2);
+        Runnable turnTaking = () -> {
+            try {
+                boolean first = Thread.currentThread().getName().equals("slot-first");
+                for (int round = 0; round < rounds; round++) {
+                    for (int turn = 0; turn < 2; turn++) {
+                        if (first == (turn == 0)) {
+                            for (int i = 0; i < perTurn; i++) {
+                                allocator.free(allocator.malloc(48));
+                            }
+                        }
+                        turns.await();
+                    }
+                }
+            } catch (InterruptedException | BrokenBarrierException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Thread first = Thread.ofPlatform().name("slot-first").unstarted(turnTaking);
+        Thread second;
+        do {
+            second = Thread.ofPlatform().name("slot-second").unstarted(turnTaking);
+        } while ((second.threadId() - first.threadId()) % 1024 != 0);
+        first.start();
+        second.start();
+        first.join();
+        second.join();
+
+        for (String owner : List.of("slot-first", "slot-second")) {
+            long allocations = allocator.cacheStats().stream().filter(cache -> cache.owner().equals(owner))
+                .flatMap(cache -> cache.bins().stream()).mapToLong(BinStats::allocations).sum();
+            assertEquals((long) rounds * perTurn, allocations, owner + " allocated through its own cache only");
+        }
+        HeapChecks.trimAndAssertEmpty(allocator);
+        Reference.reachabilityFence(List.of(first, second));
     }
 
     /** Runs {@code body} on a new platform thread, joins it, and rethrows what it threw. Returns the ended thread. */

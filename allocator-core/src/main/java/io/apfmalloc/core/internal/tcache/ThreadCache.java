@@ -21,9 +21,18 @@ public final class ThreadCache {
         }
     }
 
+    /** {@link #ownerThreadId} of a cache no single thread owns (a shared stripe, or one its user binds). */
+    static final long NO_OWNER_THREAD = -1;
+
     private final Heap heap;
     private final CachePolicy policy;
     private final String owner;
+    /**
+     * The id of the platform thread that owns this cache, or {@link #NO_OWNER_THREAD}. Final, so that a thread that
+     * finds this cache through a racy read sees it, and ids are never reused: no thread can take another's cache for
+     * its own.
+     */
+    final long ownerThreadId;
     private final Bin[] bins = new Bin[SizeClasses.COUNT];
     private IntervalExtractor intervalExtractor;
     /** Shared stripes only: 1 while a thread uses the stripe. */
@@ -31,9 +40,19 @@ public final class ThreadCache {
 
     /** Makes an empty cache over {@code heap}, sized by {@code policy}, named for metrics by {@code owner}. */
     public ThreadCache(Heap heap, CachePolicy policy, String owner) {
+        this(heap, policy, owner, NO_OWNER_THREAD);
+    }
+
+    /** Makes the empty cache of {@code thread}, named after it. */
+    ThreadCache(Heap heap, CachePolicy policy, Thread thread) {
+        this(heap, policy, thread.getName(), thread.threadId());
+    }
+
+    private ThreadCache(Heap heap, CachePolicy policy, String owner, long ownerThreadId) {
         this.heap = heap;
         this.policy = policy;
         this.owner = owner;
+        this.ownerThreadId = ownerThreadId;
     }
 
     /** Returns the name of the thread (or stripe) this cache belongs to. */

@@ -1,6 +1,8 @@
 package io.apfmalloc.core.internal.tcache;
 
 import io.apfmalloc.core.internal.heap.Heap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -19,11 +21,24 @@ public final class ThreadCaches {
     /** Marks, in the thread-local slot, a platform thread that uses the shared stripes. */
     private static final ThreadCache USES_STRIPES = new ThreadCache(null, null, "uses-stripes");
     private static final int SPINS_BEFORE_YIELD = 64;
+    /**
+     * Slots of the lookup by thread id: a power of two, far above the default {@code maxThreadCaches}, so that
+     * threads alive at once rarely share one (ids are handed out in sequence).
+     */
+    private static final int THREAD_SLOTS = 1024;
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ThreadCache[].class);
 
     private final Heap heap;
     private final CachePolicy policy;
     private final int maxOwnCaches;
     private final ThreadLocal<ThreadCache> ownCache = new ThreadLocal<>();
+    /**
+     * Own caches by {@code threadId & (THREAD_SLOTS - 1)}: the fast way a platform thread finds its cache, one load
+     * and one compare of the cache's owner id, where {@link #ownCache} costs a hash lookup. Deliberately racy (plain
+     * reads and writes): a thread only ever uses a slot's cache if its owner id is the thread's own, which the final
+     * field guarantees to read right; threads sharing a slot overwrite each other and fall back to the thread local.
+     */
+    private final ThreadCache[] byThreadId = new ThreadCache[THREAD_SLOTS];
     private final ThreadCache[] stripes;
     /** Caches of platform threads, live or dead but not yet flushed. Guarded by {@code this}. */
     private final List<OwnedCache> owned = new ArrayList<>();
@@ -80,17 +95,31 @@ public final class ThreadCaches {
      * platform thread's first call.
      */
     public ThreadCache ownCache() {
+        long threadId = Thread.currentThread().threadId();
+        ThreadCache cache = (ThreadCache) SLOTS.get(byThreadId, slot(threadId));
+        return cache != null && cache.ownerThreadId == threadId ? cache : lookUpOwnCache(threadId);
+    }
+
+    /** The slow way to {@link #ownCache()}: the thread local, which also registers a new cache; fills the slot. */
+    private ThreadCache lookUpOwnCache(long threadId) {
         ThreadCache cache = ownCache.get();
-        if (cache != null) {
-            return cache == USES_STRIPES ? null : cache;
+        if (cache == null) {
+            Thread thread = Thread.currentThread();
+            if (thread.isVirtual()) {
+                return null;
+            }
+            cache = registerOwnCache(thread);
+            ownCache.set(cache == null ? USES_STRIPES : cache);
         }
-        Thread thread = Thread.currentThread();
-        if (thread.isVirtual()) {
+        if (cache == null || cache == USES_STRIPES) {
             return null;
         }
-        cache = registerOwnCache(thread);
-        ownCache.set(cache == null ? USES_STRIPES : cache);
+        SLOTS.set(byThreadId, slot(threadId), cache);
         return cache;
+    }
+
+    private static int slot(long threadId) {
+        return (int) threadId & (THREAD_SLOTS - 1);
     }
 
     private ThreadCache registerOwnCache(Thread thread) {
@@ -99,7 +128,7 @@ public final class ThreadCaches {
             if (owned.size() >= maxOwnCaches) {
                 return null;
             }
-            ThreadCache cache = new ThreadCache(heap, policy, thread.getName());
+            ThreadCache cache = new ThreadCache(heap, policy, thread);
             OwnedCache entry = new OwnedCache(cache, thread);
             owned.add(entry);
             CLEANER.register(thread, () -> reclaim(entry));
@@ -161,15 +190,22 @@ public final class ThreadCaches {
             if (!entry.ownerDead()) {
                 return false;
             }
-            entry.flushAndForget();
+            forget(entry);
             return true;
         });
     }
 
     private synchronized void reclaim(OwnedCache entry) {
         if (owned.remove(entry)) {
-            entry.flushAndForget();
+            forget(entry);
         }
+    }
+
+    /** Flushes an ended thread's cache and lets go of it, in its lookup slot too (unless another took the slot). */
+    private void forget(OwnedCache entry) {
+        ThreadCache cache = entry.cache;
+        SLOTS.compareAndSet(byThreadId, slot(cache.ownerThreadId), cache, null);
+        entry.flushAndForget();
     }
 
     /**
