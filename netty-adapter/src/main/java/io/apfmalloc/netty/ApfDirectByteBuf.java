@@ -68,7 +68,7 @@ final class ApfDirectByteBuf extends ApfByteBuf {
 
     @Override
     ByteBuffer newView(int index, int length) {
-        return MEMORY.asSlice(address + index, length).asByteBuffer();
+        return NativeMemory.byteBuffer(address + index, length);
     }
 
     @Override
