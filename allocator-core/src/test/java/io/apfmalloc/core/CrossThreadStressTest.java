@@ -38,17 +38,14 @@ class CrossThreadStressTest {
 
     private static void stress(boolean checked, long seed) throws InterruptedException {
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).checked(checked).build();
-        List<ConcurrentLinkedQueue<PatternedBlock>> inboxes = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            inboxes.add(new ConcurrentLinkedQueue<>());
-        }
+        Mailboxes mailboxes = new Mailboxes(THREADS);
         CountDownLatch producersDone = new CountDownLatch(THREADS);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Worker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
-            Worker worker = new Worker(allocator, i, seeds.split(), inboxes, producersDone);
+            Worker worker = new Worker(allocator, i, seeds.split(), mailboxes, producersDone);
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("stress-" + i).unstarted(() -> {
                 try {
@@ -64,9 +61,7 @@ class CrossThreadStressTest {
         }
         ThreadFailures.rethrowAll(failures, "worker thread(s)");
 
-        for (ConcurrentLinkedQueue<PatternedBlock> inbox : inboxes) {
-            assertTrue(inbox.isEmpty(), "a block was sent after its receiver drained its inbox");
-        }
+        assertTrue(mailboxes.allEmpty(), "a block was sent after its receiver drained its inbox");
         List<PatternedBlock> held = new ArrayList<>();
         long sent = 0;
         for (Worker worker : workers) {
@@ -98,18 +93,18 @@ class CrossThreadStressTest {
         private final ApfAllocator allocator;
         private final int index;
         private final SplittableRandom random;
-        private final List<ConcurrentLinkedQueue<PatternedBlock>> inboxes;
+        private final Mailboxes mailboxes;
         private final CountDownLatch producersDone;
         final List<PatternedBlock> held = new ArrayList<>();
         long sent;
         private long sequence;
 
         Worker(ApfAllocator allocator, int index, SplittableRandom random,
-               List<ConcurrentLinkedQueue<PatternedBlock>> inboxes, CountDownLatch producersDone) {
+               Mailboxes mailboxes, CountDownLatch producersDone) {
             this.allocator = allocator;
             this.index = index;
             this.random = random;
-            this.inboxes = inboxes;
+            this.mailboxes = mailboxes;
             this.producersDone = producersDone;
         }
 
@@ -140,8 +135,7 @@ class CrossThreadStressTest {
             if (choice < 15) {
                 held.add(realloc(block));
             } else if (choice < 60) {
-                int target = (index + 1 + random.nextInt(THREADS - 1)) % THREADS;
-                inboxes.get(target).add(block);
+                mailboxes.sendToAnother(index, random, block);
                 sent++;
             } else {
                 block.verify();
@@ -180,15 +174,7 @@ class CrossThreadStressTest {
 
         /** Checks and frees up to {@code most} blocks other threads sent here. */
         private void receive(int most) {
-            ConcurrentLinkedQueue<PatternedBlock> inbox = inboxes.get(index);
-            for (int i = 0; i < most; i++) {
-                PatternedBlock block = inbox.poll();
-                if (block == null) {
-                    return;
-                }
-                block.verify();
-                allocator.free(block.address());
-            }
+            mailboxes.freeReceived(index, most, allocator);
         }
     }
 

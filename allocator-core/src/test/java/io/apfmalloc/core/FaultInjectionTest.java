@@ -94,10 +94,7 @@ class FaultInjectionTest {
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).maxBinBytes(128 << 10).retainBytes(0)
             .faultInjector(faults).build();
         faults.refuseWithProbability(0.3);
-        List<ConcurrentLinkedQueue<PatternedBlock>> inboxes = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            inboxes.add(new ConcurrentLinkedQueue<>());
-        }
+        Mailboxes mailboxes = new Mailboxes(threads);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<PatternedBlock> held = new ConcurrentLinkedQueue<>();
         AtomicLong refusedCalls = new AtomicLong();
@@ -106,7 +103,7 @@ class FaultInjectionTest {
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            FaultyWorker worker = new FaultyWorker(allocator, t, seeds.split(), inboxes, refusedCalls, grantedCalls);
+            FaultyWorker worker = new FaultyWorker(allocator, t, seeds.split(), mailboxes, refusedCalls, grantedCalls);
             workers.add(Thread.ofPlatform().name("faulty-" + t).start(() -> {
                 try {
                     worker.run(done);
@@ -152,19 +149,19 @@ class FaultInjectionTest {
         private final ApfAllocator allocator;
         private final int index;
         private final SplittableRandom random;
-        private final List<ConcurrentLinkedQueue<PatternedBlock>> inboxes;
+        private final Mailboxes mailboxes;
         private final AtomicLong refusedCalls;
         private final AtomicLong grantedCalls;
         final List<PatternedBlock> held = new ArrayList<>();
         private long sequence;
 
         FaultyWorker(ApfAllocator allocator, int index, SplittableRandom random,
-                     List<ConcurrentLinkedQueue<PatternedBlock>> inboxes, AtomicLong refusedCalls,
+                     Mailboxes mailboxes, AtomicLong refusedCalls,
                      AtomicLong grantedCalls) {
             this.allocator = allocator;
             this.index = index;
             this.random = random;
-            this.inboxes = inboxes;
+            this.mailboxes = mailboxes;
             this.refusedCalls = refusedCalls;
             this.grantedCalls = grantedCalls;
         }
@@ -207,7 +204,7 @@ class FaultInjectionTest {
                     held.add(block);
                 }
             } else if (choice < 85) {
-                inboxes.get((index + 1 + random.nextInt(inboxes.size() - 1)) % inboxes.size()).add(block);
+                mailboxes.sendToAnother(index, random, block);
             } else {
                 allocator.free(block.address());
             }
@@ -219,15 +216,7 @@ class FaultInjectionTest {
         }
 
         private void freeReceived(int most) {
-            ConcurrentLinkedQueue<PatternedBlock> inbox = inboxes.get(index);
-            for (int i = 0; i < most; i++) {
-                PatternedBlock block = inbox.poll();
-                if (block == null) {
-                    return;
-                }
-                block.verify();
-                allocator.free(block.address());
-            }
+            mailboxes.freeReceived(index, most, allocator);
         }
 
         /** Sizes over every class and past it, each class often empty: small bins make fills frequent. */
