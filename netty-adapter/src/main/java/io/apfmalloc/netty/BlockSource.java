@@ -4,8 +4,8 @@ import io.apfmalloc.core.AllocatorStats;
 import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.ApfThreadCache;
 import io.apfmalloc.core.HeapAudit;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.util.List;
@@ -278,6 +278,7 @@ final class BlockSource {
         private final ApfAllocator core;
         private final LiveBuffers live;
         private final long idleTrimMillis;
+        /** The loops that check themselves; the cores are trimmed once all of them found themselves idle. */
         private final Set<EventLoop> running = ConcurrentHashMap.newKeySet();
 
         EventLoops(ApfAllocator core, LiveBuffers live, long idleTrimMillis) {
@@ -290,12 +291,12 @@ final class BlockSource {
         protected EventLoop initialValue() {
             EventLoop loop = new EventLoop(core.newThreadCache(Thread.currentThread().getName()));
             live.register(loop);
-            running.add(loop);
             EventExecutor executor = ThreadExecutorMap.currentExecutor();
             if (idleTrimMillis > 0 && executor != null) {
                 try {
                     loop.idleChecks = executor.scheduleAtFixedRate(() -> checkIdle(loop), idleTrimMillis,
                         idleTrimMillis, TimeUnit.MILLISECONDS);
+                    running.add(loop);
                 } catch (RejectedExecutionException shuttingDown) {
                     // The loop is ending: its cache closes with it.
                 }
