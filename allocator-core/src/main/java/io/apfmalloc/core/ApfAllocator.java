@@ -22,7 +22,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -41,6 +40,8 @@ import java.util.Objects;
  * the OS, when the address is no longer this allocator's.
  */
 public final class ApfAllocator {
+    private static final System.Logger LOGGER = System.getLogger("io.apfmalloc.core");
+
     private final Heap heap;
     private final ThreadCaches caches;
     private final boolean checked;
@@ -48,26 +49,25 @@ public final class ApfAllocator {
     /** The arrays of a {@link MemoryKind#HEAP} allocator; {@code null} off-heap. */
     private final ArrayMemorySource arrays;
 
-    private ApfAllocator(Builder builder) {
-        this.checked = builder.checked;
-        this.tuningPolicy = builder.tuningPolicy;
-        MemoryLimit limit = new MemoryLimit(builder.maxMemory > 0 ? builder.maxMemory
-            : builder.memoryKind == MemoryKind.HEAP ? Runtime.getRuntime().maxMemory() : defaultMaxDirectMemory());
-        if (builder.memoryKind == MemoryKind.HEAP) {
+    private ApfAllocator(Config config, MemoryFaultInjector faultInjector) {
+        this.checked = config.checked();
+        this.tuningPolicy = config.tuningPolicy();
+        MemoryLimit limit = new MemoryLimit(config.maxMemory());
+        if (config.memoryKind() == MemoryKind.HEAP) {
             this.arrays = new ArrayMemorySource();
-            this.heap = new Heap(withFaults(arrays, builder.faultInjector), limit, new ArrayLinkStore(arrays),
-                builder.checked, builder.retainBytes);
+            this.heap = new Heap(withFaults(arrays, faultInjector), limit, new ArrayLinkStore(arrays),
+                config.checked(), config.retainBytes());
         } else {
             this.arrays = null;
-            this.heap = new Heap(withFaults(OsMemory.INSTANCE, builder.faultInjector), limit,
-                OffHeapLinkStore.INSTANCE, builder.checked, builder.retainBytes);
+            this.heap = new Heap(withFaults(OsMemory.INSTANCE, faultInjector), limit, OffHeapLinkStore.INSTANCE,
+                config.checked(), config.retainBytes());
         }
-        CachePolicy policy = switch (builder.tuningPolicy) {
-            case APF -> new ApfPolicy(builder.apfTarget, builder.apfBurstLength, builder.apfHibernationLength,
-                builder.maxBinBytes, builder.apfMaxFetchBytes);
-            case LRMALLOC -> new LrmallocPolicy(builder.maxBinBytes);
+        CachePolicy policy = switch (config.tuningPolicy()) {
+            case APF -> new ApfPolicy(config.apfTarget(), config.apfBurstLength(), config.apfHibernationLength(),
+                config.maxBinBytes(), config.apfMaxFetchBytes());
+            case LRMALLOC -> new LrmallocPolicy(config.maxBinBytes());
         };
-        this.caches = new ThreadCaches(heap, policy, builder.maxThreadCaches, builder.sharedCaches);
+        this.caches = new ThreadCaches(heap, policy, config.maxThreadCaches(), config.sharedCaches());
     }
 
     private static MemorySource withFaults(MemorySource source, MemoryFaultInjector injector) {
@@ -507,47 +507,89 @@ public final class ApfAllocator {
     }
 
     /**
-     * Settings of an {@link ApfAllocator}. Each default comes from a system property, read when the builder is made.
+     * Settings of an {@link ApfAllocator}. A setting left unset takes its system property's value when the allocator
+     * is built, or the default when the property is not set; each is parsed and checked by its {@link Setting}, so a
+     * bad value, from a property or a method, throws {@link IllegalArgumentException} naming the setting, the value
+     * and the accepted form. The effective settings are logged once per allocator at {@code DEBUG} level
+     * ({@code System.Logger} {@code io.apfmalloc.core}).
      *
      * <table>
      *   <caption>Settings</caption>
-     *   <tr><th>setting</th><th>property</th><th>default</th></tr>
-     *   <tr><td>{@link #maxMemory}</td><td>{@code apfmalloc.maxMemory}</td>
+     *   <tr><th>setting</th><th>property</th><th>accepted</th><th>default</th></tr>
+     *   <tr><td>{@link #maxMemory}</td><td>{@code apfmalloc.maxMemory}</td><td>a size &ge; 1</td>
      *       <td>off-heap: the JVM's {@code MaxDirectMemorySize} (itself {@code -Xmx} unless set); heap: {@code -Xmx}
      *       </td></tr>
-     *   <tr><td>{@link #memoryKind}</td><td></td><td>{@link MemoryKind#OFF_HEAP}</td></tr>
-     *   <tr><td>{@link #checked}</td><td>{@code apfmalloc.checked}</td><td>false</td></tr>
+     *   <tr><td>{@link #memoryKind}</td><td></td><td></td><td>{@link MemoryKind#OFF_HEAP}</td></tr>
+     *   <tr><td>{@link #checked}</td><td>{@code apfmalloc.checked}</td><td>true, false</td><td>false</td></tr>
      *   <tr><td>{@link #maxThreadCaches}</td><td>{@code apfmalloc.maxThreadCaches}</td>
-     *       <td>{@code max(64, 8 × processors)}</td></tr>
-     *   <tr><td>{@link #sharedCaches}</td><td>{@code apfmalloc.sharedCaches}</td>
+     *       <td>0 … 2<sup>31</sup>-1</td><td>{@code max(64, 8 × processors)}</td></tr>
+     *   <tr><td>{@link #sharedCaches}</td><td>{@code apfmalloc.sharedCaches}</td><td>1 … 1024</td>
      *       <td>{@code 2 × processors}, 4 … 64</td></tr>
-     *   <tr><td>{@link #maxBinBytes}</td><td>{@code apfmalloc.maxBinBytes}</td><td>1 MiB</td></tr>
-     *   <tr><td>{@link #retainBytes}</td><td>{@code apfmalloc.retainBytes}</td><td>8 MiB</td></tr>
-     *   <tr><td>{@link #tuningPolicy}</td><td>{@code apfmalloc.policy}</td><td>{@code apf}</td></tr>
-     *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1000</td></tr>
-     *   <tr><td>{@link #apfBurstLength}</td><td>{@code apfmalloc.apf.burst}</td><td>256</td></tr>
-     *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td><td>16384</td></tr>
-     *   <tr><td>{@link #apfMaxFetchBytes}</td><td>{@code apfmalloc.apf.maxFetchBytes}</td><td>128 KiB</td></tr>
+     *   <tr><td>{@link #maxBinBytes}</td><td>{@code apfmalloc.maxBinBytes}</td><td>a size &ge; 1</td>
+     *       <td>1 MiB</td></tr>
+     *   <tr><td>{@link #retainBytes}</td><td>{@code apfmalloc.retainBytes}</td><td>a size &ge; 0</td>
+     *       <td>8 MiB</td></tr>
+     *   <tr><td>{@link #tuningPolicy}</td><td>{@code apfmalloc.policy}</td><td>apf, lrmalloc</td>
+     *       <td>{@code apf}</td></tr>
+     *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1 … 2<sup>31</sup>-1</td>
+     *       <td>1000</td></tr>
+     *   <tr><td>{@link #apfBurstLength}</td><td>{@code apfmalloc.apf.burst}</td><td>2 … 65536</td><td>256</td></tr>
+     *   <tr><td>{@link #apfHibernationLength}</td><td>{@code apfmalloc.apf.hibernation}</td>
+     *       <td>0 … 2<sup>31</sup>-1</td><td>16384</td></tr>
+     *   <tr><td>{@link #apfMaxFetchBytes}</td><td>{@code apfmalloc.apf.maxFetchBytes}</td><td>a size &ge; 1</td>
+     *       <td>128 KiB</td></tr>
      * </table>
-     * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024).
+     * Sizes accept a {@code k}, {@code m} or {@code g} suffix (powers of 1024); see {@link Setting} for the forms.
      */
     public static final class Builder {
-        /** 0: the default of the memory kind, resolved when the allocator is built. */
-        private long maxMemory = longProperty("apfmalloc.maxMemory", 0);
+        /** Shared caches past this buy nothing but memory: a stripe is held for one malloc or free. */
+        private static final int MAX_SHARED_CACHES = 1024;
+        /** Bursts past this would make each bin's trace (four entries per allocation) outweigh its blocks. */
+        private static final int MAX_APF_BURST = 1 << 16;
+
+        /** The setting of {@link #maxMemory}. */
+        public static final Setting<Long> MAX_MEMORY = Setting.size("maxMemory", "apfmalloc.maxMemory", 1);
+        /** The setting of {@link #checked}. */
+        public static final Setting<Boolean> CHECKED = Setting.flag("checked", "apfmalloc.checked");
+        /** The setting of {@link #maxThreadCaches}. */
+        public static final Setting<Long> MAX_THREAD_CACHES =
+            Setting.number("maxThreadCaches", "apfmalloc.maxThreadCaches", 0, Integer.MAX_VALUE);
+        /** The setting of {@link #sharedCaches}. */
+        public static final Setting<Long> SHARED_CACHES =
+            Setting.number("sharedCaches", "apfmalloc.sharedCaches", 1, MAX_SHARED_CACHES);
+        /** The setting of {@link #maxBinBytes}. */
+        public static final Setting<Long> MAX_BIN_BYTES = Setting.size("maxBinBytes", "apfmalloc.maxBinBytes", 1);
+        /** The setting of {@link #retainBytes}. */
+        public static final Setting<Long> RETAIN_BYTES = Setting.size("retainBytes", "apfmalloc.retainBytes", 0);
+        /** The setting of {@link #tuningPolicy}. */
+        public static final Setting<TuningPolicy> TUNING_POLICY =
+            Setting.choice("tuningPolicy", "apfmalloc.policy", TuningPolicy.class);
+        /** The setting of {@link #apfTarget}. */
+        public static final Setting<Long> APF_TARGET =
+            Setting.number("apfTarget", "apfmalloc.apf.target", 1, Integer.MAX_VALUE);
+        /** The setting of {@link #apfBurstLength}. */
+        public static final Setting<Long> APF_BURST_LENGTH =
+            Setting.number("apfBurstLength", "apfmalloc.apf.burst", 2, MAX_APF_BURST);
+        /** The setting of {@link #apfHibernationLength}. */
+        public static final Setting<Long> APF_HIBERNATION_LENGTH =
+            Setting.number("apfHibernationLength", "apfmalloc.apf.hibernation", 0, Integer.MAX_VALUE);
+        /** The setting of {@link #apfMaxFetchBytes}. */
+        public static final Setting<Long> APF_MAX_FETCH_BYTES =
+            Setting.size("apfMaxFetchBytes", "apfmalloc.apf.maxFetchBytes", 1);
+
+        // Null: unset, so the system property or the default decides when the allocator is built.
+        private Long maxMemory;
         private MemoryKind memoryKind = MemoryKind.OFF_HEAP;
-        private boolean checked = Boolean.getBoolean("apfmalloc.checked");
-        private int maxThreadCaches = (int) longProperty("apfmalloc.maxThreadCaches",
-            Math.max(64, 8L * Runtime.getRuntime().availableProcessors()));
-        private int sharedCaches = (int) longProperty("apfmalloc.sharedCaches",
-            Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 4, 64));
-        private long maxBinBytes = longProperty("apfmalloc.maxBinBytes", 1L << 20);
-        private long retainBytes = longProperty("apfmalloc.retainBytes", 8L << 20);
-        private TuningPolicy tuningPolicy = TuningPolicy.valueOf(
-            System.getProperty("apfmalloc.policy", "apf").trim().toUpperCase(Locale.ROOT));
-        private long apfTarget = longProperty("apfmalloc.apf.target", 1000);
-        private int apfBurstLength = (int) longProperty("apfmalloc.apf.burst", 256);
-        private int apfHibernationLength = (int) longProperty("apfmalloc.apf.hibernation", 16384);
-        private long apfMaxFetchBytes = longProperty("apfmalloc.apf.maxFetchBytes", 128L << 10);
+        private Boolean checked;
+        private Long maxThreadCaches;
+        private Long sharedCaches;
+        private Long maxBinBytes;
+        private Long retainBytes;
+        private TuningPolicy tuningPolicy;
+        private Long apfTarget;
+        private Long apfBurstLength;
+        private Long apfHibernationLength;
+        private Long apfMaxFetchBytes;
         private MemoryFaultInjector faultInjector;
 
         private Builder() {
@@ -556,12 +598,11 @@ public final class ApfAllocator {
         /**
          * Sets the most memory the allocator may map from the OS, in bytes. Allocations past it fail (return 0)
          * without touching shared state. Note that {@code -XX:MaxDirectMemorySize} itself does not limit us.
+         *
+         * @throws IllegalArgumentException if {@code bytes < 1}
          */
         public Builder maxMemory(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxMemory: " + bytes + " (expected: > 0)");
-            }
-            this.maxMemory = bytes;
+            this.maxMemory = MAX_MEMORY.check(bytes);
             return this;
         }
 
@@ -575,33 +616,34 @@ public final class ApfAllocator {
             return this;
         }
 
-        /** Sets how many platform threads may have a cache of their own; the rest share the striped caches. */
+        /**
+         * Sets how many platform threads may have a cache of their own; the rest share the striped caches.
+         *
+         * @throws IllegalArgumentException if {@code count < 0}
+         */
         public Builder maxThreadCaches(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("maxThreadCaches: " + count + " (expected: >= 0)");
-            }
-            this.maxThreadCaches = count;
+            this.maxThreadCaches = MAX_THREAD_CACHES.check((long) count);
             return this;
         }
 
-        /** Sets how many shared caches virtual threads (and platform threads past the limit) use. */
+        /**
+         * Sets how many shared caches virtual threads (and platform threads past the limit) use.
+         *
+         * @throws IllegalArgumentException if {@code count} is not within 1 … 1024
+         */
         public Builder sharedCaches(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("sharedCaches: " + count + " (expected: >= 1)");
-            }
-            this.sharedCaches = count;
+            this.sharedCaches = SHARED_CACHES.check((long) count);
             return this;
         }
 
         /**
          * Sets how many bytes a cache bin holds before a free returns its blocks to the heap (a bin always holds at
          * least one block, and briefly up to one superblock after a fill).
+         *
+         * @throws IllegalArgumentException if {@code bytes < 1}
          */
         public Builder maxBinBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxBinBytes: " + bytes + " (expected: > 0)");
-            }
-            this.maxBinBytes = bytes;
+            this.maxBinBytes = MAX_BIN_BYTES.check(bytes);
             return this;
         }
 
@@ -609,12 +651,11 @@ public final class ApfAllocator {
          * Sets how many bytes of wholly free superblocks stay mapped for reuse, so that a burst that frees and
          * allocates again does not unmap and remap them ({@link ApfAllocator#trim} releases them). 0 returns every
          * wholly free superblock to the OS at once.
+         *
+         * @throws IllegalArgumentException if {@code bytes < 0}
          */
         public Builder retainBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("retainBytes: " + bytes + " (expected: >= 0)");
-            }
-            this.retainBytes = bytes;
+            this.retainBytes = RETAIN_BYTES.check(bytes);
             return this;
         }
 
@@ -629,7 +670,7 @@ public final class ApfAllocator {
 
         /** Chooses how thread caches size themselves: {@link TuningPolicy#APF} (default) or lrmalloc's rule. */
         public Builder tuningPolicy(TuningPolicy policy) {
-            this.tuningPolicy = Objects.requireNonNull(policy, "policy");
+            this.tuningPolicy = TUNING_POLICY.check(Objects.requireNonNull(policy, "policy"));
             return this;
         }
 
@@ -637,24 +678,22 @@ public final class ApfAllocator {
          * Sets APF's target {@code T}: allocations per fetch to aim for. 1000 by default: a fetch of 1,000 blocks
          * fits the bins of every class up to 512 B (whose hard bound is 8,192 blocks or 1 MiB), and the original's
          * 2,500 made bins of 64 KiB blocks hoard; larger classes are held to the byte budget anyway.
+         *
+         * @throws IllegalArgumentException if {@code allocations} is not within 1 … 2<sup>31</sup>-1
          */
         public Builder apfTarget(long allocations) {
-            if (allocations < 1) {
-                throw new IllegalArgumentException("apfTarget: " + allocations + " (expected: >= 1)");
-            }
-            this.apfTarget = allocations;
+            this.apfTarget = APF_TARGET.check(allocations);
             return this;
         }
 
         /**
          * Sets APF's burst length {@code B}: allocations sampled per burst (256 by default; the reuse curve is
          * extrapolated linearly past it, so longer bursts buy little and cost a larger trace).
+         *
+         * @throws IllegalArgumentException if {@code allocations} is not within 2 … 65536
          */
         public Builder apfBurstLength(int allocations) {
-            if (allocations < 2) {
-                throw new IllegalArgumentException("apfBurstLength: " + allocations + " (expected: >= 2)");
-            }
-            this.apfBurstLength = allocations;
+            this.apfBurstLength = APF_BURST_LENGTH.check((long) allocations);
             return this;
         }
 
@@ -662,12 +701,11 @@ public final class ApfAllocator {
          * Sets APF's hibernation {@code H}: allocations between bursts. 16384 by default: sampling then runs on 1.5%
          * of allocations, and a 256 B malloc/free pair costs within ~3% of lrmalloc's policy (10.1 against 9.7–10.0
          * ns; with 4096, 10.8–11.5 ns, the end-of-burst analysis amortized over fewer allocations).
+         *
+         * @throws IllegalArgumentException if {@code allocations < 0}
          */
         public Builder apfHibernationLength(int allocations) {
-            if (allocations < 0) {
-                throw new IllegalArgumentException("apfHibernationLength: " + allocations + " (expected: >= 0)");
-            }
-            this.apfHibernationLength = allocations;
+            this.apfHibernationLength = APF_HIBERNATION_LENGTH.check((long) allocations);
             return this;
         }
 
@@ -675,12 +713,11 @@ public final class ApfAllocator {
          * Sets the most bytes one APF fetch brings (128 KiB by default); a bin then keeps at most about twice that.
          * {@code T} blocks of 64 B are 62.5 KiB, so small classes reach the target; large ones fetch a few blocks
          * at a time instead of hoarding {@code T} of them (the original's 2,500 × 64 KiB would be 160 MiB).
+         *
+         * @throws IllegalArgumentException if {@code bytes < 1}
          */
         public Builder apfMaxFetchBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("apfMaxFetchBytes: " + bytes + " (expected: > 0)");
-            }
-            this.apfMaxFetchBytes = bytes;
+            this.apfMaxFetchBytes = APF_MAX_FETCH_BYTES.check(bytes);
             return this;
         }
 
@@ -694,34 +731,40 @@ public final class ApfAllocator {
             return this;
         }
 
-        /** Makes the allocator. */
+        /**
+         * Makes the allocator, reading the system property of every setting left unset.
+         *
+         * @throws IllegalArgumentException if a system property holds a bad value; the message names it, its text
+         *                                  and the accepted form
+         */
         public ApfAllocator build() {
-            return new ApfAllocator(this);
+            int processors = Runtime.getRuntime().availableProcessors();
+            Config config = new Config(
+                MAX_MEMORY.resolve(maxMemory, defaultMaxMemory(memoryKind)),
+                memoryKind,
+                CHECKED.resolve(checked, false),
+                Math.toIntExact(MAX_THREAD_CACHES.resolve(maxThreadCaches, Math.max(64, 8L * processors))),
+                Math.toIntExact(SHARED_CACHES.resolve(sharedCaches, (long) Math.clamp(2L * processors, 4, 64))),
+                MAX_BIN_BYTES.resolve(maxBinBytes, 1L << 20),
+                RETAIN_BYTES.resolve(retainBytes, 8L << 20),
+                TUNING_POLICY.resolve(tuningPolicy, TuningPolicy.APF),
+                APF_TARGET.resolve(apfTarget, 1000L),
+                Math.toIntExact(APF_BURST_LENGTH.resolve(apfBurstLength, 256L)),
+                Math.toIntExact(APF_HIBERNATION_LENGTH.resolve(apfHibernationLength, 16384L)),
+                APF_MAX_FETCH_BYTES.resolve(apfMaxFetchBytes, 128L << 10));
+            ApfAllocator allocator = new ApfAllocator(config, faultInjector);
+            LOGGER.log(System.Logger.Level.DEBUG, () -> "apfmalloc " + memoryKind + " allocator: " + config);
+            return allocator;
         }
 
-
-        static long longProperty(String name, long defaultValue) {
-            String value = System.getProperty(name);
-            return value == null ? defaultValue : parseSize(name, value);
+        private static long defaultMaxMemory(MemoryKind kind) {
+            return kind == MemoryKind.HEAP ? Runtime.getRuntime().maxMemory() : defaultMaxDirectMemory();
         }
+    }
 
-        static long parseSize(String name, String text) {
-            String value = text.trim().toLowerCase(Locale.ROOT);
-            int shift = switch (value.isEmpty() ? ' ' : value.charAt(value.length() - 1)) {
-                case 'k' -> 10;
-                case 'm' -> 20;
-                case 'g' -> 30;
-                default -> 0;
-            };
-            try {
-                long number = Long.parseLong(shift == 0 ? value : value.substring(0, value.length() - 1));
-                if (number < 0 || number > (Long.MAX_VALUE >> shift)) {
-                    throw new NumberFormatException();
-                }
-                return number << shift;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": " + text + " (expected: a size such as 512m)");
-            }
-        }
+    /** The effective settings of one allocator, every one resolved and checked. */
+    private record Config(long maxMemory, MemoryKind memoryKind, boolean checked, int maxThreadCaches,
+                          int sharedCaches, long maxBinBytes, long retainBytes, TuningPolicy tuningPolicy,
+                          long apfTarget, int apfBurstLength, int apfHibernationLength, long apfMaxFetchBytes) {
     }
 }

@@ -22,14 +22,46 @@ public final class ApfMalloc {
     private ApfMalloc() {
     }
 
-    /** Holds the shared allocator, made on first use. */
+    /**
+     * Holds the shared allocator, made on first use, or why it could not be made: a bad {@code apfmalloc.*}
+     * property fails every call with the same message, instead of a class that failed to initialise.
+     */
     private static final class Shared {
-        static final ApfAllocator ALLOCATOR = ApfAllocator.builder().build();
+        static final ApfAllocator ALLOCATOR;
+        static final IllegalArgumentException BAD_SETTING;
+
+        static {
+            ApfAllocator allocator = null;
+            IllegalArgumentException badSetting = null;
+            try {
+                allocator = ApfAllocator.builder().build();
+            } catch (IllegalArgumentException e) {
+                badSetting = e;
+            }
+            ALLOCATOR = allocator;
+            BAD_SETTING = badSetting;
+        }
+
+        /** Returns the shared allocator; a constant once compiled, so the check costs nothing. */
+        static ApfAllocator allocator() {
+            ApfAllocator allocator = ALLOCATOR;
+            if (allocator == null) {
+                throw new IllegalStateException("the shared allocator cannot be made: " + BAD_SETTING.getMessage(),
+                    BAD_SETTING);
+            }
+            return allocator;
+        }
     }
 
-    /** Returns the shared allocator behind these functions. */
+    /**
+     * Returns the shared allocator behind these functions.
+     *
+     * @throws IllegalStateException if an {@code apfmalloc.*} system property holds a bad value (as does every
+     *                               function here then); the message names the property, its text and the
+     *                               accepted form
+     */
     public static ApfAllocator allocator() {
-        return Shared.ALLOCATOR;
+        return Shared.allocator();
     }
 
     /**
@@ -39,7 +71,7 @@ public final class ApfMalloc {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public static long doMalloc(long size) {
-        return Shared.ALLOCATOR.malloc(size);
+        return Shared.allocator().malloc(size);
     }
 
     /**
@@ -49,7 +81,7 @@ public final class ApfMalloc {
      * @throws IllegalArgumentException if {@code size < 0} or {@code align} is not a power of two
      */
     public static long doAlignedAlloc(long align, long size) {
-        return Shared.ALLOCATOR.alignedAlloc(align, size);
+        return Shared.allocator().alignedAlloc(align, size);
     }
 
     /**
@@ -60,7 +92,7 @@ public final class ApfMalloc {
      * @throws IllegalArgumentException if {@code size < 0} or {@code ptr} is not an allocation of this allocator
      */
     public static long doRealloc(long ptr, long size) {
-        return Shared.ALLOCATOR.realloc(ptr, size);
+        return Shared.allocator().realloc(ptr, size);
     }
 
     /**
@@ -70,12 +102,12 @@ public final class ApfMalloc {
      * @throws IllegalStateException    on a double free where detected (see {@link ApfAllocator})
      */
     public static void doFree(long ptr) {
-        Shared.ALLOCATOR.free(ptr);
+        Shared.allocator().free(ptr);
     }
 
     /** Returns how many bytes {@code ptr} can hold (0 for 0). */
     public static long usableSize(long ptr) {
-        return Shared.ALLOCATOR.usableSize(ptr);
+        return Shared.allocator().usableSize(ptr);
     }
 
     /**
@@ -84,18 +116,28 @@ public final class ApfMalloc {
      * @return the address, or 0 on failure
      */
     public static long allocateType(MemoryLayout layout) {
-        return Shared.ALLOCATOR.alignedAlloc(layout.byteAlignment(), layout.byteSize());
+        return Shared.allocator().alignedAlloc(layout.byteAlignment(), layout.byteSize());
     }
 
     /**
      * Allocates memory for {@code value}'s layout and copies {@code value} into it (the seed's {@code allocate_val}).
      *
      * @return the address, or 0 on failure
+     * @throws IllegalArgumentException if {@code value} is smaller than {@code layout}; nothing is allocated
      */
     public static long allocateValue(MemoryLayout layout, MemorySegment value) {
+        if (value.byteSize() < layout.byteSize()) {
+            throw new IllegalArgumentException("value: " + value.byteSize() + " bytes (expected: at least the "
+                + layout.byteSize() + " of " + layout + ")");
+        }
         long address = allocateType(layout);
         if (address != 0) {
-            MemorySegment.copy(value, 0, segment(address, layout.byteSize()), 0, layout.byteSize());
+            try {
+                MemorySegment.copy(value, 0, segment(address, layout.byteSize()), 0, layout.byteSize());
+            } catch (RuntimeException | Error e) {
+                doFree(address);
+                throw e;
+            }
         }
         return address;
     }
@@ -110,11 +152,11 @@ public final class ApfMalloc {
 
     /** Returns the calling thread's cached blocks to the shared heap. */
     public static void flushThreadCache() {
-        Shared.ALLOCATOR.flushThreadCache();
+        Shared.allocator().flushThreadCache();
     }
 
     /** Returns a {@link java.lang.foreign.SegmentAllocator} over the shared allocator. */
     public static ApfSegmentAllocator segmentAllocator() {
-        return ApfSegmentAllocator.of(Shared.ALLOCATOR);
+        return ApfSegmentAllocator.of(Shared.allocator());
     }
 }

@@ -481,6 +481,20 @@ class BadInputTest {
         HeapChecks.trimAndAssertEmpty(allocator);
     }
 
+    @Test
+    void allocateValueChecksTheValueBeforeAllocating() {
+        long withUsers = ApfMalloc.allocator().audit().allocationsWithUsers();
+        MemorySegment twoBytes = MemorySegment.ofArray(new byte[2]);
+        assertMessageContains("value: 2 bytes (expected: at least the 8 of",
+            assertThrows(IllegalArgumentException.class,
+                () -> ApfMalloc.allocateValue(ValueLayout.JAVA_LONG, twoBytes)));
+        assertEquals(withUsers, ApfMalloc.allocator().audit().allocationsWithUsers(), "no block is lost");
+        long address = ApfMalloc.allocateValue(ValueLayout.JAVA_LONG, MemorySegment.ofArray(new long[] {42}));
+        assertEquals(42, ApfMalloc.segment(address, 8).get(ValueLayout.JAVA_LONG, 0));
+        ApfMalloc.doFree(address);
+        assertEquals(withUsers, ApfMalloc.allocator().audit().allocationsWithUsers());
+    }
+
     private static void assertNoOverlap(List<PatternedBlock> held, long alignment) {
         List<PatternedBlock> sorted = new ArrayList<>(held);
         sorted.sort((a, b) -> Long.compareUnsigned(a.address(), b.address()));

@@ -4,11 +4,14 @@ import io.apfmalloc.core.ApfAllocator;
 import io.apfmalloc.core.HeapAudit;
 import io.apfmalloc.core.MemoryFaultInjector;
 import io.apfmalloc.core.MemoryKind;
+import io.apfmalloc.core.Setting;
 import io.apfmalloc.core.TuningPolicy;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,18 +32,27 @@ import java.util.List;
  * <p>Every buffer goes through Netty's leak detector. All methods may be called from any thread.
  */
 public final class ApfByteBufAllocator extends AbstractByteBufAllocator implements ByteBufAllocatorMetricProvider {
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(ApfByteBufAllocator.class);
     /** The default of {@link Builder#idleTrimMillis}: 10 s. */
     private static final long DEFAULT_IDLE_TRIM_MILLIS = 10_000;
+    /** The setting of {@link Builder#idleTrimMillis}: milliseconds, 0 to turn the checks off. */
+    static final Setting<Long> IDLE_TRIM_MILLIS =
+        Setting.number("idleTrimMillis", "apfmalloc.idleTrimMillis", 0, Long.MAX_VALUE);
 
     /**
      * The shared instance: direct buffers by default unless {@code -Dio.netty.noPreferDirect=true}, core settings
-     * from the {@code apfmalloc.*} system properties (see {@link ApfAllocator.Builder}).
+     * from the {@code apfmalloc.*} system properties (see {@link ApfAllocator.Builder}). If one of them holds a bad
+     * value, every method of this instance throws {@link IllegalStateException} naming the property, its text and
+     * the accepted form, while this class and its builder stay usable.
      */
-    public static final ApfByteBufAllocator DEFAULT = new ApfByteBufAllocator();
+    public static final ApfByteBufAllocator DEFAULT = newDefault();
 
+    /** Null only in a {@link #DEFAULT} that its system properties did not allow to be made. */
     private final BlockSource direct;
     private final BlockSource heap;
     private final ApfByteBufAllocatorMetric metric;
+    /** Why {@link #DEFAULT} could not be made, or null. */
+    private final IllegalArgumentException badSetting;
 
     /** Makes an allocator that prefers direct buffers where Netty does; core settings from system properties. */
     public ApfByteBufAllocator() {
@@ -58,13 +70,59 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
 
     private ApfByteBufAllocator(Builder builder) {
         super(builder.preferDirect);
+        long idleTrimMillis = IDLE_TRIM_MILLIS.resolve(builder.idleTrimMillis, DEFAULT_IDLE_TRIM_MILLIS);
         this.direct = new BlockSource(builder.direct.maxThreadCaches(0).build(), "direct",
-            builder.useEventLoopCaches, builder.idleTrimMillis,
+            builder.useEventLoopCaches, idleTrimMillis,
             (source, maxCapacity) -> new ApfDirectByteBuf(this, source, maxCapacity));
         this.heap = new BlockSource(builder.heap.maxThreadCaches(0).memoryKind(MemoryKind.HEAP).build(), "heap",
-            builder.useEventLoopCaches, builder.idleTrimMillis,
+            builder.useEventLoopCaches, idleTrimMillis,
             (source, maxCapacity) -> new ApfHeapByteBuf(this, source, maxCapacity));
         this.metric = new ApfByteBufAllocatorMetric(direct, heap);
+        this.badSetting = null;
+        LOGGER.debug("apfmalloc buffers: preferDirect {}, useEventLoopCaches {}, idleTrimMillis {}",
+            builder.preferDirect, builder.useEventLoopCaches, idleTrimMillis);
+    }
+
+    /** A {@link #DEFAULT} that cannot allocate because of {@code badSetting}. */
+    private ApfByteBufAllocator(IllegalArgumentException badSetting) {
+        super(PlatformDependent.directBufferPreferred());
+        this.direct = null;
+        this.heap = null;
+        this.metric = null;
+        this.badSetting = badSetting;
+    }
+
+    private static ApfByteBufAllocator newDefault() {
+        try {
+            return new ApfByteBufAllocator();
+        } catch (IllegalArgumentException badSetting) {
+            LOGGER.error("ApfByteBufAllocator.DEFAULT cannot be made: {}", badSetting.getMessage());
+            return new ApfByteBufAllocator(badSetting);
+        }
+    }
+
+    /** Returns what every method of a {@link #DEFAULT} that could not be made throws. */
+    private IllegalStateException misconfigured() {
+        return new IllegalStateException("ApfByteBufAllocator.DEFAULT cannot be made: " + badSetting.getMessage(),
+            badSetting);
+    }
+
+    /** Returns {@link #direct}, checked: a JIT-folded null check on the allocation path. */
+    private BlockSource direct() {
+        BlockSource source = direct;
+        if (source == null) {
+            throw misconfigured();
+        }
+        return source;
+    }
+
+    /** Returns {@link #heap}, checked as {@link #direct()}. */
+    private BlockSource heap() {
+        BlockSource source = heap;
+        if (source == null) {
+            throw misconfigured();
+        }
+        return source;
     }
 
     /** Returns a builder whose core settings default to the {@code apfmalloc.*} system properties. */
@@ -74,12 +132,12 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        return toLeakAwareBuffer(direct.newBuffer(initialCapacity, maxCapacity));
+        return toLeakAwareBuffer(direct().newBuffer(initialCapacity, maxCapacity));
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        return toLeakAwareBuffer(heap.newBuffer(initialCapacity, maxCapacity));
+        return toLeakAwareBuffer(heap().newBuffer(initialCapacity, maxCapacity));
     }
 
     /** Returns true: direct buffers are blocks of the core's pooled memory. */
@@ -90,17 +148,20 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
 
     @Override
     public ApfByteBufAllocatorMetric metric() {
+        if (metric == null) {
+            throw misconfigured();
+        }
         return metric;
     }
 
     /** Returns the core behind direct buffers; for tests and benchmarks in this package. */
     ApfAllocator directCore() {
-        return direct.core();
+        return direct().core();
     }
 
     /** Returns the core behind heap buffers; for tests and benchmarks in this package. */
     ApfAllocator heapCore() {
-        return heap.core();
+        return heap().core();
     }
 
     /**
@@ -108,8 +169,8 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
      * does nothing on other threads.
      */
     public void trimCurrentThreadCache() {
-        direct.flushCurrentThreadCache();
-        heap.flushCurrentThreadCache();
+        direct().flushCurrentThreadCache();
+        heap().flushCurrentThreadCache();
     }
 
     /**
@@ -118,8 +179,8 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
      */
     public void trim() {
         trimCurrentThreadCache();
-        direct.core().trim();
-        heap.core().trim();
+        direct().core().trim();
+        heap().core().trim();
     }
 
     /**
@@ -135,10 +196,10 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
      */
     public BufferAudit audit() {
         List<String> problems = new ArrayList<>();
-        HeapAudit directAudit = direct.audit(problems);
-        HeapAudit heapAudit = heap.audit(problems);
-        return new BufferAudit(directAudit, heapAudit, direct.live().buffers(),
-            heap.live().buffers() - heap.unpooledBuffers(), List.copyOf(problems));
+        HeapAudit directAudit = direct().audit(problems);
+        HeapAudit heapAudit = heap().audit(problems);
+        return new BufferAudit(directAudit, heapAudit, direct().live().buffers(),
+            heap().live().buffers() - heap().unpooledBuffers(), List.copyOf(problems));
     }
 
     /**
@@ -151,7 +212,8 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         private final ApfAllocator.Builder heap = ApfAllocator.builder();
         private boolean preferDirect = PlatformDependent.directBufferPreferred();
         private boolean useEventLoopCaches = true;
-        private long idleTrimMillis = Long.getLong("apfmalloc.idleTrimMillis", DEFAULT_IDLE_TRIM_MILLIS);
+        /** Null: unset, so {@code apfmalloc.idleTrimMillis} or the default decides at {@link #build}. */
+        private Long idleTrimMillis;
 
         private Builder() {
         }
@@ -180,10 +242,7 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
          * cache trims).
          */
         public Builder idleTrimMillis(long millis) {
-            if (millis < 0) {
-                throw new IllegalArgumentException("idleTrimMillis: " + millis + " (expected: >= 0)");
-            }
-            this.idleTrimMillis = millis;
+            this.idleTrimMillis = IDLE_TRIM_MILLIS.check(millis);
             return this;
         }
 

@@ -11,7 +11,6 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,7 +37,7 @@ final class BlockSource {
     /** The largest block the core serves; larger heap buffers get storage of their own. */
     private final long maxBlockSize;
     private final ShellFactory shells;
-    private final FastThreadLocal<EventLoop> eventLoops;
+    private final EventLoops eventLoops;
     private final LiveBuffers live = new LiveBuffers();
     /** Bytes of buffers too large for the core, held in storage of their own (huge heap buffers). */
     private final LongAdder unpooledBytes = new LongAdder();
@@ -94,8 +93,8 @@ final class BlockSource {
             buffer.reuse(maxCapacity);
         }
         buffer.takeBlock(loop, initialCapacity);
-        if (loop != null) {
-            loop.buffersAllocated++;
+        if (loop != null && !loop.allocatedSinceCheck) {
+            eventLoops.onActive(loop);
         }
         count(loop, 1, initialCapacity);
         BufferEvents.onAllocate(buffer, loop != null);
@@ -236,12 +235,14 @@ final class BlockSource {
         Thread owner = Thread.currentThread();
         private final ApfByteBuf[] shells = new ApfByteBuf[SHELLS_PER_EVENT_LOOP];
         private int shellCount;
-        /** Buffers this loop allocated; only its thread reads and writes it. */
-        long buffersAllocated;
-        private long allocatedAtLastCheck;
+        /** Whether the loop allocated a buffer since its last idle check; only its thread reads and writes it. */
+        boolean allocatedSinceCheck;
+        /** The idle check scheduled on the loop's executor, or null while none is pending. Loop thread only. */
+        private ScheduledFuture<?> pendingCheck;
+        /** Whether the loop's executor can run idle checks on this thread; cleared for good on the first failure. */
+        private boolean checksSupported = true;
         /** Whether the last idle check found nothing allocated since the one before; read by the other loops. */
         private volatile boolean idle;
-        private ScheduledFuture<?> idleChecks;
 
         EventLoop(ApfThreadCache cache) {
             this.cache = cache;
@@ -268,18 +269,25 @@ final class BlockSource {
     /**
      * One state per event-loop thread, its cache named after it, closed when Netty removes the thread's locals.
      *
-     * <p>A loop that Netty runs as an executor also checks, every {@code idleTrimMillis}, whether it allocated since
-     * its last check; if not, its cache goes back to the shared heap, so an idle server does not keep a burst's
-     * blocks (superblocks whose blocks all came back are unmapped at once, up to the retention budget). When every
-     * loop found itself idle, the loop also trims the core: the shared stripes and the retained superblocks. The
-     * check runs on the loop, the only thread that may touch its cache; it costs a compare every interval.
+     * <p>An idle loop gives its cache back: a loop that Netty runs as an executor ({@code ThreadExecutorMap}) schedules
+     * a one-shot check {@code idleTrimMillis} after its first allocation; a check that finds nothing allocated since
+     * the one before flushes the cache to the shared heap (superblocks whose blocks all came back are unmapped at
+     * once, up to the retention budget) and schedules no other until the loop allocates again, so an idle loop is
+     * never woken and an executor whose thread stops when idle (Netty's {@code GlobalEventExecutor}) can stop. When
+     * every checking loop is idle, the last one also trims the core: the shared stripes and the retained
+     * superblocks. The check runs on the loop, the only thread that may touch its cache.
+     *
+     * <p>The checks are optional machinery and never fail an allocation: an executor that cannot schedule (an
+     * {@code AbstractEventExecutor} without scheduling throws {@link UnsupportedOperationException}), one that is
+     * shutting down, or one that runs the check on another thread turns the checks off for that loop, whose cache
+     * then stays until its thread ends or {@link ApfByteBufAllocator#trimCurrentThreadCache} is called on it.
      */
     private static final class EventLoops extends FastThreadLocal<EventLoop> {
         private final ApfAllocator core;
         private final LiveBuffers live;
         private final long idleTrimMillis;
-        /** The loops that check themselves; the cores are trimmed once all of them found themselves idle. */
-        private final Set<EventLoop> running = ConcurrentHashMap.newKeySet();
+        /** The loops that check themselves; the core is trimmed once all of them found themselves idle. */
+        private final Set<EventLoop> checking = ConcurrentHashMap.newKeySet();
 
         EventLoops(ApfAllocator core, LiveBuffers live, long idleTrimMillis) {
             this.core = core;
@@ -290,39 +298,66 @@ final class BlockSource {
         @Override
         protected EventLoop initialValue() {
             EventLoop loop = new EventLoop(core.newThreadCache(Thread.currentThread().getName()));
+            loop.checksSupported = idleTrimMillis > 0 && ThreadExecutorMap.currentExecutor() != null;
             live.register(loop);
-            EventExecutor executor = ThreadExecutorMap.currentExecutor();
-            if (idleTrimMillis > 0 && executor != null) {
-                try {
-                    loop.idleChecks = executor.scheduleAtFixedRate(() -> checkIdle(loop), idleTrimMillis,
-                        idleTrimMillis, TimeUnit.MILLISECONDS);
-                    running.add(loop);
-                } catch (RejectedExecutionException shuttingDown) {
-                    // The loop is ending: its cache closes with it.
-                }
-            }
             return loop;
         }
 
-        /** On {@code loop}'s thread: gives its cache back if it allocated nothing since the last check. */
-        private void checkIdle(EventLoop loop) {
-            boolean idle = loop.buffersAllocated == loop.allocatedAtLastCheck;
-            loop.allocatedAtLastCheck = loop.buffersAllocated;
-            loop.idle = idle;
-            if (idle) {
-                loop.cache.flush();
-                if (running.stream().allMatch(other -> other.idle)) {
-                    core.trim();
-                }
+        /** On {@code loop}'s thread, at its first allocation since its last idle check: arms the next check. */
+        void onActive(EventLoop loop) {
+            loop.allocatedSinceCheck = true;
+            loop.idle = false;
+            if (loop.pendingCheck == null && loop.checksSupported) {
+                scheduleCheck(loop);
             }
+        }
+
+        private void scheduleCheck(EventLoop loop) {
+            EventExecutor executor = ThreadExecutorMap.currentExecutor();
+            checking.add(loop);
+            try {
+                loop.pendingCheck = executor.schedule(() -> checkIdle(loop), idleTrimMillis, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException cannotSchedule) {
+                // RejectedExecutionException while the executor shuts down, UnsupportedOperationException from one
+                // that never schedules: the loop keeps its cache until its thread ends.
+                stopChecks(loop);
+            }
+        }
+
+        /** Run by the loop's executor: gives the cache back if the loop allocated nothing since the last check. */
+        private void checkIdle(EventLoop loop) {
+            if (loop.owner != Thread.currentThread()) {
+                // Another thread must not touch the loop's cache. The check stays pending for the loop, which so
+                // never schedules another, and no longer holds back the core's trims; an ended loop (owner null)
+                // has nothing left to check.
+                checking.remove(loop);
+                return;
+            }
+            loop.pendingCheck = null;
+            if (loop.allocatedSinceCheck) {
+                loop.allocatedSinceCheck = false;
+                scheduleCheck(loop);
+                return;
+            }
+            loop.idle = true;
+            loop.cache.flush();
+            if (checking.stream().allMatch(other -> other.idle)) {
+                core.trim();
+            }
+        }
+
+        private void stopChecks(EventLoop loop) {
+            loop.checksSupported = false;
+            loop.pendingCheck = null;
+            checking.remove(loop);
         }
 
         @Override
         protected void onRemoval(EventLoop loop) {
-            if (loop.idleChecks != null) {
-                loop.idleChecks.cancel(false);
+            if (loop.pendingCheck != null) {
+                loop.pendingCheck.cancel(false);
             }
-            running.remove(loop);
+            stopChecks(loop);
             loop.owner = null;
             live.unregister(loop);
             loop.cache.close();
