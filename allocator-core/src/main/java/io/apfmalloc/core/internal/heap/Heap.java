@@ -72,23 +72,26 @@ public final class Heap {
     }
 
     /**
-     * Puts at least one free block of class {@code sizeClass} into {@code out[at ..]}: all the free blocks of a
-     * partial superblock if there is one, else {@code want} blocks (at most a superblock's worth) of a new one.
-     * {@code out} must have room for {@link SizeClasses#blocksPerSuperblock} blocks from {@code at}.
+     * Puts between one and {@code want} free blocks of class {@code sizeClass} into {@code out[at ..]}: from a partial
+     * superblock if there is one, else from a new one. {@code out} must have room for {@code want} blocks from
+     * {@code at}.
      *
      * @return the number of blocks written, 0 if the memory limit or the OS refuses a new superblock
      */
     public int fill(int sizeClass, int want, long[] out, int at) {
-        int taken = fillFromPartial(sizeClass, out, at);
+        assert want >= 1 : want;
+        int taken = fillFromPartial(sizeClass, want, out, at);
         return taken > 0 ? taken : fillFromNewSuperblock(sizeClass, want, out, at);
     }
 
     /**
-     * Pops partial superblocks until one yields its whole free list. Linearizes at the anchor CAS PARTIAL to FULL,
-     * which takes the list without reading a link first: the blocks are ours before we walk them, so neither ABA nor
-     * a concurrent release of the memory can touch the walk. A popped EMPTY descriptor is ours alone: retire it.
+     * Pops partial superblocks until one yields blocks, and takes up to {@code want} of them. Linearizes at the
+     * anchor CAS PARTIAL to FULL, which takes the whole list without reading a link first: the blocks are ours
+     * before we walk them, so neither ABA nor a concurrent release of the memory can touch the walk (the superblock
+     * cannot empty while we hold its blocks). What we do not want goes back as one chain ({@link #giveBack}), so a
+     * fill walks and holds only what its bin asked for. A popped EMPTY descriptor is ours alone: retire it.
      */
-    private int fillFromPartial(int sizeClass, long[] out, int at) {
+    private int fillFromPartial(int sizeClass, int want, long[] out, int at) {
         DescriptorStack partial = partialLists[sizeClass];
         while (true) {
             int id = partial.pop();
@@ -108,12 +111,22 @@ public final class Heap {
                     if (count == descriptor.blockCount()) {
                         retainedBytes.addAndGet(-SizeClasses.superblockSize(sizeClass));
                     }
-                    return takeChain(descriptor, AnchorLayout.avail(anchor), count, out, at);
+                    int taken = Math.min(want, count);
+                    int rest = takeChain(descriptor, AnchorLayout.avail(anchor), taken, out, at);
+                    if (taken < count) {
+                        giveBack(descriptor, rest, count - taken);
+                    }
+                    return taken;
                 }
             }
         }
     }
 
+    /**
+     * Writes the first {@code count} blocks of the chain starting at block {@code first} into {@code out[at ..]}.
+     *
+     * @return the index of the block after them on the chain (meaningless once the chain ends)
+     */
     private int takeChain(Descriptor descriptor, int first, int count, long[] out, int at) {
         long base = descriptor.base();
         int blockSize = descriptor.blockSize();
@@ -121,12 +134,43 @@ public final class Heap {
         for (int i = 0; i < count; i++) {
             long block = base + (long) index * blockSize;
             out[at + i] = block;
-            if (i + 1 < count) {
-                index += 1 + links.readLink(block);
-                assert index >= 0 && index < descriptor.blockCount() : descriptor + " link " + index;
+            index += 1 + links.readLink(block);
+        }
+        return index;
+    }
+
+    /**
+     * Puts back the rest of a list a fill took: {@code count} linked blocks from block {@code head}, all ours, of a
+     * superblock that keeps at least one of its blocks with the filler, so it cannot become wholly free here. Pushed
+     * in front of whatever was freed to it meanwhile, with one anchor CAS (ABA-safe as every push in front); the
+     * chain's tail is found, by walking it, only if that list is not empty. FULL to PARTIAL puts the superblock back
+     * on its partial list.
+     */
+    private void giveBack(Descriptor descriptor, int head, int count) {
+        long base = descriptor.base();
+        int blockSize = descriptor.blockSize();
+        int tailIndex = -1;
+        while (true) {
+            long anchor = descriptor.lvAnchor();
+            int state = AnchorLayout.state(anchor);
+            int freed = AnchorLayout.count(anchor);
+            assert state != EMPTY && freed + count < descriptor.blockCount() : descriptor;
+            if (freed > 0) {
+                if (tailIndex < 0) {
+                    tailIndex = head;
+                    for (int i = 1; i < count; i++) {
+                        tailIndex += 1 + links.readLink(base + (long) tailIndex * blockSize);
+                    }
+                }
+                links.writeLink(base + (long) tailIndex * blockSize, AnchorLayout.avail(anchor) - (tailIndex + 1));
+            }
+            if (descriptor.casAnchor(anchor, AnchorLayout.pack(PARTIAL, head, freed + count))) {
+                if (state == FULL) {
+                    partialLists[descriptor.sizeClass()].push(descriptor.id());
+                }
+                return;
             }
         }
-        return count;
     }
 
     /**

@@ -77,7 +77,12 @@ class HeapTest {
         assertEquals(BLOCKS - 1, AnchorLayout.count(anchor));
         assertEquals(Set.of(heap.descriptorOf(out[0]).id()), partialListIds());
 
-        assertEquals(BLOCKS - 1, heap.fill(CLASS, 1, out, 1), "a partial superblock yields all its free blocks");
+        assertEquals(1, heap.fill(CLASS, 1, out, 1), "a partial superblock yields what the fill wants");
+        anchor = anchorOf(out[0]);
+        assertEquals(PARTIAL, AnchorLayout.state(anchor), "the rest stays on its list");
+        assertEquals(BLOCKS - 2, AnchorLayout.count(anchor));
+        assertEquals(Set.of(heap.descriptorOf(out[0]).id()), partialListIds(), "and on the partial list");
+        assertEquals(BLOCKS - 2, heap.fill(CLASS, BLOCKS, out, 2), "at most what the superblock has");
         assertEquals(FULL, AnchorLayout.state(anchorOf(out[0])));
         assertTrue(partialListIds().isEmpty());
         assertEquals(BLOCKS, Arrays.stream(out, 0, BLOCKS).distinct().count());
@@ -99,15 +104,21 @@ class HeapTest {
     }
 
     @Test
-    void partialToFullTakesTheFlushedBlocksBackInListOrder() {
+    void fillsTakeTheFlushedBlocksBackInListOrder() {
         heap.fill(CLASS, BLOCKS, out, 0);
-        long[] returned = {out[2], out[0]};
-        heap.flush(returned, 0, 2);
+        long[] returned = {out[2], out[0], out[3]};
+        heap.flush(returned, 0, 3);
         long[] again = new long[2 * BLOCKS];
-        assertEquals(2, heap.fill(CLASS, 1, again, 0));
+        assertEquals(2, heap.fill(CLASS, 2, again, 0));
         assertEquals(out[2], again[0]);
         assertEquals(out[0], again[1]);
+        long anchor = anchorOf(out[0]);
+        assertEquals(PARTIAL, AnchorLayout.state(anchor), "the block not wanted went back");
+        assertEquals(1, AnchorLayout.count(anchor));
+        assertEquals(1, heap.fill(CLASS, 2, again, 2));
+        assertEquals(out[3], again[2]);
         assertEquals(FULL, AnchorLayout.state(anchorOf(out[0])));
+        assertTrue(partialListIds().isEmpty());
     }
 
     @Test
@@ -170,8 +181,9 @@ class HeapTest {
         assertEquals(SUPERBLOCK, limit.reserved());
 
         long[] again = new long[2 * BLOCKS];
-        assertEquals(BLOCKS, retaining.fill(CLASS, 1, again, 0), "the retained superblock is reused whole");
-        assertEquals(0, retaining.retainedBytes());
+        assertEquals(1, retaining.fill(CLASS, 1, again, 0), "the retained superblock is reused");
+        assertEquals(0, retaining.retainedBytes(), "no longer wholly free");
+        assertEquals(BLOCKS - 1, retaining.fill(CLASS, BLOCKS, again, 1), "the rest stayed on its list");
         assertEquals(SUPERBLOCK, limit.reserved());
         retaining.flush(again, 0, BLOCKS);
         assertEquals(SUPERBLOCK, retaining.retainedBytes());
