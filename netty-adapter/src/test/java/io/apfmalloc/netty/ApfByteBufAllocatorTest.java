@@ -19,7 +19,8 @@ class ApfByteBufAllocatorTest extends AbstractByteBufAllocatorTest<ApfByteBufAll
      * What the first allocation of a size class maps: a new bin's first fetch, made before APF has sampled
      * anything, asks for as much as a fetch may bring, {@code apfMaxFetchBytes} (128 KiB), in 64 KiB superblocks.
      */
-    private static final long FIRST_FETCH = 128 * 1024;
+    /** One 64 KiB superblock: the first fetch of a class is APF's slow start, 16 blocks of 1 or 2 KiB. */
+    private static final long FIRST_FETCH = 64 * 1024;
 
     @Override
     protected ApfByteBufAllocator newAllocator(boolean preferDirect) {
@@ -49,9 +50,9 @@ class ApfByteBufAllocatorTest extends AbstractByteBufAllocatorTest<ApfByteBufAll
 
     /**
      * Netty's version takes its figures from the {@code expectedUsedMemory} hooks, one figure per capacity; ours
-     * count what the core maps: the first allocation of a class maps one APF fetch (128 KiB: {@code
-     * apfMaxFetchBytes}), moving the buffer to the 2 KiB class maps another, and both stay mapped after release
-     * for reuse until {@code trim()}.
+     * count what the core maps: the first allocation of a class maps the superblock of its first fetch (APF's slow
+     * start: 16 blocks, one 64 KiB superblock), moving the buffer to the 2 KiB class maps another, and both stay
+     * mapped after release for reuse until {@code trim()}.
      */
     @Override
     @Test

@@ -1,5 +1,8 @@
 package io.apfmalloc.core.internal.tcache;
 
+import java.util.Arrays;
+import java.util.function.Supplier;
+
 /**
  * The APF tuner of one bin (DESIGN §3): samples bursts of allocations and frees, turns each into a reuse curve, and
  * from it answers how many blocks the next {@code k} allocations need: {@code demand(k) = k - reuse(k)}. Fetches are
@@ -7,25 +10,35 @@ package io.apfmalloc.core.internal.tcache;
  * demand until the next one is due.
  *
  * <p>Off the fast path: the bin calls in once per sampled allocation during a burst, and otherwise once every
- * {@link ApfPolicy#REFRESH_PERIOD} allocations to refresh the return threshold. Owner thread only; allocates nothing
- * after construction.
+ * {@link ApfPolicy#REFRESH_PERIOD} allocations to refresh the return threshold. Owner thread only. It allocates
+ * once per burst (every {@code H} allocations): the burst's trace, grown as the burst goes (up to four entries per
+ * sampled allocation, 8 KiB by default) and dropped at its end, and the curve's scratch; the curve itself (2 KiB by
+ * default) is made when the first burst ends. A bin that was used a few times holds a few dozen bytes of tuner.
  */
 final class ApfTuner {
+    /** A burst's trace starts this small and doubles: a bin that allocates a few times holds a few entries. */
+    private static final int INITIAL_TRACE_ENTRIES = 16;
+    /** The first fetch before any burst ended; 16 blocks cost a ping-pong thread one fetch, as a bin of 16 does. */
+    static final int SLOW_START_BLOCKS = 16;
+    /** Past this many doublings the byte and bin caps bound a fetch anyway. */
+    private static final int MAX_SLOW_START_DOUBLINGS = 20;
+
     private final ApfPolicy config;
-    private final IntervalExtractor extractor;
-    private final ReuseCurve curve;
-    private final long[] trace;
+    /** The cache's shared extractor, asked for when a burst ends, so a cache whose bins never end one has none. */
+    private final Supplier<IntervalExtractor> extractor;
+    /** The last burst's curve; made when the first burst ends, so a bin that never completes one pays nothing. */
+    private ReuseCurve curve;
+    /** The burst being sampled; made when it starts and dropped when it ends, so bins between bursts hold none. */
+    private long[] trace;
     private int traceLength;
     private int burstAllocations;
     private boolean sampling;
     private long hibernationEnd;
     private long fetches;
 
-    ApfTuner(ApfPolicy config, IntervalExtractor extractor) {
+    ApfTuner(ApfPolicy config, Supplier<IntervalExtractor> extractor) {
         this.config = config;
         this.extractor = extractor;
-        this.curve = new ReuseCurve(config.burstLength());
-        this.trace = new long[config.maxTraceLength()];
     }
 
     /** Arms the bin: the first allocation starts the first burst. */
@@ -40,7 +53,7 @@ final class ApfTuner {
      * {@code T} is usually longer than a burst. Before any burst, no reuse is assumed.
      */
     double demand(long k) {
-        int n = curve.length();
+        int n = curve == null ? 0 : curve.length();
         if (n == 0) {
             return k;
         }
@@ -56,9 +69,17 @@ final class ApfTuner {
         return due > 0 ? due : config.target();
     }
 
-    /** A fetch: {@code clamp(ceil(demand(dAPF)), 1, cap)} blocks, the cap in blocks and bytes. */
+    /**
+     * A fetch: {@code clamp(ceil(demand(dAPF)), 1, cap)} blocks, the cap in blocks and bytes. Until the first burst
+     * ends nothing is known of reuse, and {@code demand} would be the whole {@code dAPF}: fetches then start at
+     * {@link #SLOW_START_BLOCKS} and double, so a thread that uses a class a few times holds a few blocks of it, not
+     * {@code T}.
+     */
     int blocksToFetch(Bin bin) {
         long wanted = (long) Math.ceil(demand(allocationsToNextFetch(bin)));
+        if (curve == null) {
+            wanted = Math.min(wanted, (long) SLOW_START_BLOCKS << Math.min(fetches, MAX_SLOW_START_DOUBLINGS));
+        }
         fetches++;
         return (int) Math.clamp(wanted, 1, config.maxFetchBlocks(bin));
     }
@@ -82,11 +103,12 @@ final class ApfTuner {
         if (!sampling && bin.allocations >= hibernationEnd) {
             sampling = true;
             bin.tracingFrees = true;
+            trace = new long[INITIAL_TRACE_ENTRIES];
         }
         if (sampling) {
-            trace[traceLength++] = block;
+            append(block);
             burstAllocations++;
-            if (burstAllocations < config.burstLength() && traceLength < trace.length) {
+            if (burstAllocations < config.burstLength() && traceLength < config.maxTraceLength()) {
                 bin.nextEvent = bin.allocations + 1;
                 return;
             }
@@ -98,16 +120,29 @@ final class ApfTuner {
 
     /** Records a free during a burst; a full trace ends the burst at the next allocation. */
     void recordFree(long block) {
-        if (traceLength < trace.length - 1) {
-            trace[traceLength++] = block | IntervalExtractor.FREE_MARK;
+        if (traceLength < config.maxTraceLength() - 1) {
+            append(block | IntervalExtractor.FREE_MARK);
         }
     }
 
+    /** Appends to the trace, doubling it as needed up to its most entries. */
+    private void append(long entry) {
+        if (traceLength == trace.length) {
+            trace = Arrays.copyOf(trace, Math.min(config.maxTraceLength(), 2 * trace.length));
+        }
+        trace[traceLength++] = entry;
+    }
+
     private void endBurst(Bin bin) {
+        IntervalExtractor extractor = this.extractor.get();
         int intervals = extractor.extract(trace, traceLength);
+        if (curve == null) {
+            curve = new ReuseCurve(config.burstLength());
+        }
         curve.compute(burstAllocations, extractor.frees, extractor.ends, intervals);
         sampling = false;
         bin.tracingFrees = false;
+        trace = null;
         traceLength = 0;
         burstAllocations = 0;
         hibernationEnd = bin.allocations + config.hibernationLength();

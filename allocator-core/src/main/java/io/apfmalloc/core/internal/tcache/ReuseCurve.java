@@ -1,7 +1,5 @@
 package io.apfmalloc.core.internal.tcache;
 
-import java.util.Arrays;
-
 /**
  * The reuse curve of one sampled burst (DESIGN §3): for every window length {@code k}, how many free intervals lie
  * wholly inside a window of {@code k} consecutive allocations, averaged over all such windows.
@@ -14,16 +12,15 @@ import java.util.Arrays;
  * rise always reaches the plateau first, since {@code 2A <= n - L + 2}). So the slope changes at most three times,
  * and the sum over all intervals for every {@code k} takes one pass over a second-difference array: O(n + intervals).
  *
- * <p>Not thread-safe; holds its arrays for reuse, so computing a curve allocates nothing.
+ * <p>Not thread-safe. Holds only the curve (8 bytes per allocation of a burst); each computation takes a scratch
+ * array of the same size, once per burst, which is once every {@code H} allocations of its bin.
  */
 final class ReuseCurve {
-    private final long[] slopeChanges;
     private final double[] reuse;
     private int length;
 
     /** Makes a curve for bursts of at most {@code maxAllocations} allocations. */
     ReuseCurve(int maxAllocations) {
-        this.slopeChanges = new long[maxAllocations + 3];
         this.reuse = new double[maxAllocations + 1];
     }
 
@@ -36,7 +33,7 @@ final class ReuseCurve {
      * @param count number of intervals
      */
     void compute(int n, int[] frees, int[] ends, int count) {
-        Arrays.fill(slopeChanges, 0, n + 3, 0);
+        long[] slopeChanges = new long[n + 3];
         for (int i = 0; i < count; i++) {
             int s = frees[i];
             int e = ends[i];

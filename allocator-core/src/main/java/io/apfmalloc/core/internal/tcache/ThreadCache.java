@@ -113,19 +113,20 @@ public final class ThreadCache {
     }
 
     /**
-     * Fills the empty {@code bin} with about {@code wanted} blocks: one heap fill yields at most a superblock's
-     * worth, so it takes several while there is room for another whole superblock.
+     * Fills the empty {@code bin} with {@code wanted} blocks, or as many as the heap gives: one heap fill yields at
+     * most one superblock's, so it takes several.
      */
     private int fillBin(Bin bin, int wanted) {
-        int room = bin.blocks.length - SizeClasses.blocksPerSuperblock(bin.sizeClass);
+        int goal = Math.min(wanted, bin.capacity());
+        bin.ensureRoom(goal);
         int fetched = 0;
         do {
-            int got = heap.fill(bin.sizeClass, wanted - fetched, bin.blocks, fetched);
+            int got = heap.fill(bin.sizeClass, goal - fetched, bin.blocks, fetched);
             if (got == 0) {
                 break;
             }
             fetched += got;
-        } while (fetched < wanted && fetched <= room);
+        } while (fetched < goal);
         bin.count = fetched;
         return fetched;
     }
@@ -148,6 +149,9 @@ public final class ThreadCache {
     }
 
     private void push(Bin bin, long block) {
+        if (bin.count == bin.blocks.length) {
+            bin.ensureRoom(bin.count + 1);
+        }
         bin.blocks[bin.count++] = block;
         if (bin.count >= bin.returnThreshold) {
             returnSurplus(bin);
@@ -156,7 +160,7 @@ public final class ThreadCache {
 
     /** Gives the policy's number of oldest blocks back, at least enough to leave room for the next free. */
     private void returnSurplus(Bin bin) {
-        int minimum = bin.count - (bin.blocks.length - 1);
+        int minimum = bin.count - (bin.capacity() - 1);
         int returned = Math.clamp(policy.blocksToReturn(bin), Math.max(0, minimum), bin.count);
         if (returned > 0) {
             heap.flush(bin.blocks, 0, returned);
@@ -191,6 +195,7 @@ public final class ThreadCache {
                 heap.flush(bin.blocks, 0, bin.count);
                 bin.blocksReturned += bin.count;
                 bin.count = 0;
+                bin.shrinkWhenEmpty();
             }
         }
     }

@@ -20,7 +20,8 @@ class ApfTunerTest {
     void newTuner() {
         ApfPolicy policy = new ApfPolicy(100, 6, 10, 1 << 20, 1 << 20);
         bin = new Bin(0, policy.binCapacity(0));
-        tuner = new ApfTuner(policy, new IntervalExtractor(policy.maxTraceLength()));
+        IntervalExtractor extractor = new IntervalExtractor(policy.maxTraceLength());
+        tuner = new ApfTuner(policy, () -> extractor);
         tuner.start(bin);
     }
 
@@ -94,7 +95,7 @@ class ApfTunerTest {
     @Test
     void fetchesFollowTheSchedule() {
         assertEquals(100, tuner.allocationsToNextFetch(bin), "fetch 0 is due now, fetch 1 at T");
-        assertEquals(100, tuner.blocksToFetch(bin), "no reuse known: the next T allocations need T blocks");
+        assertEquals(ApfTuner.SLOW_START_BLOCKS, tuner.blocksToFetch(bin), "no reuse known yet: a slow start");
         bin.allocations = 40;
         assertEquals(160, tuner.allocationsToNextFetch(bin), "fetch 2 is due at 2T");
         bin.allocations = 500;
