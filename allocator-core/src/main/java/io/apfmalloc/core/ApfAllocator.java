@@ -236,6 +236,43 @@ public final class ApfAllocator {
         free(null, address, false);
     }
 
+    /**
+     * Frees {@code address}, which {@link #malloc malloc(size)} returned, without looking up its owner: for callers
+     * that keep each allocation's requested size anyway (Netty buffers do), it saves the page map lookup and the
+     * address check of {@link #free}. In {@linkplain Builder#checked checked mode}, and for large allocations, it is
+     * {@link #free}.
+     *
+     * <p>Not checked otherwise: an address this allocator did not return from {@code malloc(size)}, or a wrong
+     * {@code size}, corrupts the heap. Use {@link #free} unless the pair is known to be right.
+     *
+     * @throws IllegalArgumentException as {@link #free} in checked mode
+     * @throws IllegalStateException    on a double free in checked mode
+     */
+    public void freeSized(long address, long size) {
+        freeSized(null, address, size);
+    }
+
+    /** {@link #freeSized(long, long)} to {@code explicit}, or to the calling thread's cache or a stripe. */
+    void freeSized(ThreadCache explicit, long address, long size) {
+        int sizeClass = SizeClasses.classOf(size);
+        if (checked || sizeClass < 0 || address == 0) {
+            free(explicit, address, true);
+            return;
+        }
+        assert ownerOf(address).sizeClass() == sizeClass : "0x" + Long.toHexString(address) + " of " + size;
+        ThreadCache cache = explicit != null ? explicit : caches.ownCache();
+        if (cache != null) {
+            cache.free(sizeClass, address);
+            return;
+        }
+        ThreadCache stripe = caches.lockStripe();
+        try {
+            stripe.free(sizeClass, address);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
     /** Frees to {@code explicit}, or to the calling thread's cache or a stripe when it is null. */
     void free(ThreadCache explicit, long address, boolean tracked) {
         if (address == 0) {

@@ -39,6 +39,14 @@ public final class ApfThreadCache implements AutoCloseable {
         allocator.free(cache, address, true);
     }
 
+    /**
+     * Frees {@code address}, which {@link #malloc malloc(size)} of this allocator returned (through any cache), into
+     * this cache without looking up its owner; see {@link ApfAllocator#freeSized} for what is checked and when.
+     */
+    public void freeSized(long address, long size) {
+        allocator.freeSized(cache, address, size);
+    }
+
     /** Returns this cache's blocks to the shared heap, keeping the cache usable. */
     public void flush() {
         cache.flushAll();

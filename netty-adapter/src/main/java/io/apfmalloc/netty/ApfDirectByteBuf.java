@@ -45,14 +45,14 @@ final class ApfDirectByteBuf extends ApfByteBuf {
     void moveToNewBlock(BlockSource.EventLoop loop, int newCapacity, int preserved) {
         long moved = source.allocate(loop, newCapacity);
         MemorySegment.copy(MEMORY, address, MEMORY, moved, preserved);
-        source.free(loop, address);
+        source.free(loop, address, blockRequest);
         address = moved;
         blockRequest = newCapacity;
     }
 
     @Override
     void freeBlock(BlockSource.EventLoop loop) {
-        source.free(loop, address);
+        source.free(loop, address, blockRequest);
         address = 0;
     }
 

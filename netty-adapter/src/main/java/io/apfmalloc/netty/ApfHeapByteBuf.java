@@ -75,24 +75,25 @@ final class ApfHeapByteBuf extends ApfByteBuf {
         long oldAddress = address;
         byte[] oldArray = array;
         int oldOffset = offset;
+        int oldRequest = blockRequest;
         allocateBlock(loop, newCapacity);
         System.arraycopy(oldArray, oldOffset, array, offset, preserved);
-        free(loop, oldAddress, oldArray);
+        free(loop, oldAddress, oldArray, oldRequest);
     }
 
     @Override
     void freeBlock(BlockSource.EventLoop loop) {
-        free(loop, address, array);
+        free(loop, address, array, blockRequest);
         address = 0;
         array = null;
     }
 
-    private void free(BlockSource.EventLoop loop, long block, byte[] blockArray) {
+    private void free(BlockSource.EventLoop loop, long block, byte[] blockArray, int request) {
         if (block == 0) {
             source.onUnpooledFreed(blockArray.length);
             BufferEvents.onFreeOwnArray(blockArray.length);
         } else {
-            source.free(loop, block);
+            source.free(loop, block, request);
         }
     }
 

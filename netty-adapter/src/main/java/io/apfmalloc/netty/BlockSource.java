@@ -132,12 +132,15 @@ final class BlockSource {
         return address;
     }
 
-    /** Frees a block through {@code loop}'s cache, or a shared stripe when null, whichever thread allocated it. */
-    void free(EventLoop loop, long address) {
+    /**
+     * Frees a block that {@link #allocate} returned for {@code size} bytes, through {@code loop}'s cache, or a shared
+     * stripe when null, whichever thread allocated it. The size spares the core its owner lookup.
+     */
+    void free(EventLoop loop, long address, int size) {
         if (loop != null) {
-            loop.cache.free(address);
+            loop.cache.freeSized(address, size);
         } else {
-            core.free(address);
+            core.freeSized(address, size);
         }
     }
 
