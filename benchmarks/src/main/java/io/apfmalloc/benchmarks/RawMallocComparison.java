@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks;
 
+import io.apfmalloc.benchmarks.classic.AllocatorKind;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.raw.Batch;
 import io.apfmalloc.benchmarks.raw.HandOff;
@@ -8,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Mode;
@@ -24,13 +27,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the raw allocation suite ({@link io.apfmalloc.benchmarks.raw}) with JMH and prints one table: ops/s of
- * apfmalloc, glibc {@code malloc} and FFM arenas per shape, and apfmalloc's ratio to each.
+ * apfmalloc, the native allocators (glibc, jemalloc, mimalloc, tcmalloc through critical downcalls, one forked JVM
+ * each) and FFM arenas per shape, and apfmalloc's ratio to the best native and to the arenas. A native library that
+ * is not installed is skipped with a line naming its package ({@code benchmarks/install-native-allocators.sh}).
  *
  * <p>Run from the repository root: {@code mvn -B -q -DskipTests -Praw-bench package} (about five minutes), or with
  * {@code -Dlong} for forks and iterations worth quoting (about thirty minutes). The table also goes to
  * {@code benchmarks/target/raw-malloc-comparison.md}. System properties narrow a development run:
  * {@code raw.shapes} ({@code pair,batch,handoff}), {@code raw.allocators}
- * ({@code apf,libc,libcTransition,arenaShared,arenaConfined}), {@code raw.sizes} ({@code 16,256,4096,65536}),
+ * ({@code apf,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined}), {@code raw.sizes}
+ * ({@code 16,256,4096,65536}),
  * {@code raw.threads} ({@code 1,2}, for pair and batch).
  */
 public final class RawMallocComparison {
@@ -50,15 +56,21 @@ public final class RawMallocComparison {
     private record Shape(String name, Class<?> benchmark, List<String> allocators, boolean group) {
     }
 
+    /** The benchmark method (or group) that measures the native allocator its fork links ({@code -Draw.native}). */
+    private static final String NATIVE_METHOD = "nativeMalloc";
+    private static final List<String> NATIVES = List.of("glibc", "jemalloc", "mimalloc", "tcmalloc");
+
     private static final List<Shape> SHAPES = List.of(
         new Shape("pair", SameThreadPair.class,
-            List.of("apf", "libc", "libcTransition", "arenaShared", "arenaConfined"), false),
-        new Shape("batch", Batch.class, List.of("apf", "libc", "arenaShared", "arenaConfined"), false),
-        new Shape("handoff", HandOff.class, List.of("apf", "libc", "arenaShared"), true));
+            List.of("apf", NATIVE_METHOD, "libcTransition", "arenaShared", "arenaConfined"), false),
+        new Shape("batch", Batch.class, List.of("apf", NATIVE_METHOD, "arenaShared", "arenaConfined"), false),
+        new Shape("handoff", HandOff.class, List.of("apf", NATIVE_METHOD, "arenaShared"), true));
 
     /** Columns of the main table; {@code libcTransition} gets a table of its own. */
-    private static final List<String> COLUMNS = List.of("apf", "libc", "arenaShared", "arenaConfined");
-    private static final List<String> HEADERS = List.of("apfmalloc", "libc", "Arena.ofShared", "Arena.ofConfined");
+    private static final List<String> COLUMNS = List.of("apf", "glibc", "jemalloc", "mimalloc", "tcmalloc",
+        "arenaShared", "arenaConfined");
+    private static final List<String> HEADERS = List.of("apfmalloc", "glibc", "jemalloc", "mimalloc", "tcmalloc",
+        "Arena.ofShared", "Arena.ofConfined");
 
     private static final String[] FORK_JVM_ARGS = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"};
 
@@ -96,7 +108,10 @@ public final class RawMallocComparison {
     public static void main(String[] args) throws RunnerException, IOException {
         Effort effort = Boolean.getBoolean("raw.long") ? Effort.LONG : Effort.SHORT;
         List<String> shapes = listProperty("raw.shapes", "pair,batch,handoff");
-        List<String> allocators = listProperty("raw.allocators", "apf,libc,libcTransition,arenaShared,arenaConfined");
+        List<String> allocators = listProperty("raw.allocators",
+            "apf,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined");
+        List<String> natives = NATIVES.stream().filter(allocators::contains).filter(RawMallocComparison::installed)
+            .toList();
         List<String> sizes = listProperty("raw.sizes", "");
         List<String> threadCounts = listProperty("raw.threads", "1,2");
         String loadBefore = Machine.loadAverage();
@@ -106,14 +121,17 @@ public final class RawMallocComparison {
         for (int s = 0; s < SHAPES.size(); s++) {
             Shape shape = SHAPES.get(s);
             List<String> chosen = shape.allocators().stream().filter(allocators::contains).toList();
-            if (!shapes.contains(shape.name()) || chosen.isEmpty()) {
+            if (!shapes.contains(shape.name())) {
                 continue;
             }
             for (String threads : shape.group() ? List.of("1") : threadCounts) {
-                ChainedOptionsBuilder options = options(effort, shape, chosen, sizes)
-                    .threads(Integer.parseInt(threads));
-                for (RunResult result : new Runner(options.build()).run()) {
-                    addResult(table, s, result);
+                if (!chosen.isEmpty()) {
+                    run(table, s, options(effort, shape, chosen, sizes).threads(Integer.parseInt(threads)), null);
+                }
+                for (String nativeAllocator : natives) {
+                    ChainedOptionsBuilder options = options(effort, shape, List.of(NATIVE_METHOD), sizes)
+                        .threads(Integer.parseInt(threads)).jvmArgsAppend("-Draw.native=" + nativeAllocator);
+                    run(table, s, options, nativeAllocator);
                 }
             }
         }
@@ -125,6 +143,21 @@ public final class RawMallocComparison {
         Files.createDirectories(output.toAbsolutePath().getParent());
         Files.writeString(output, report);
         System.out.println("(written to " + output.toAbsolutePath() + ")");
+    }
+
+    /** Returns whether {@code nativeAllocator}'s library is here; prints why it is skipped if not. */
+    private static boolean installed(String nativeAllocator) {
+        Optional<String> missing = AllocatorKind.of(nativeAllocator).unavailability();
+        missing.ifPresent(System.out::println);
+        return missing.isEmpty();
+    }
+
+    /** Runs {@code options} and adds the results, the native method's under {@code nativeLabel}. */
+    private static void run(Map<Row, Map<String, Score>> table, int shapeIndex, ChainedOptionsBuilder options,
+                            String nativeLabel) throws RunnerException {
+        for (RunResult result : new Runner(options.build()).run()) {
+            addResult(table, shapeIndex, result, nativeLabel);
+        }
     }
 
     private static ChainedOptionsBuilder options(Effort effort, Shape shape, List<String> allocators,
@@ -148,15 +181,17 @@ public final class RawMallocComparison {
         return options;
     }
 
-    private static void addResult(Map<Row, Map<String, Score>> table, int shapeIndex, RunResult result) {
+    private static void addResult(Map<Row, Map<String, Score>> table, int shapeIndex, RunResult result,
+                                  String nativeLabel) {
         String benchmark = result.getParams().getBenchmark();
-        String allocator = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         boolean group = SHAPES.get(shapeIndex).group();
         Result<?> score = group
-            ? result.getSecondaryResults().get(allocator + "Producer")
+            ? result.getSecondaryResults().get(method + "Producer")
             : result.getPrimaryResult();
         Row row = new Row(shapeIndex, group ? 2 : result.getParams().getThreads(),
             Long.parseLong(result.getParams().getParam("size")));
+        String allocator = method.equals(NATIVE_METHOD) ? nativeLabel : method;
         table.computeIfAbsent(row, r -> new TreeMap<>()).put(allocator, Score.of(score));
     }
 
@@ -166,8 +201,9 @@ public final class RawMallocComparison {
         out.append(String.format(Locale.ROOT, "Raw malloc/free throughput, millions of malloc+free pairs per second "
                 + "(± standard deviation over the measured iterations, as %% of the score)%n%n"));
         out.append("| shape | threads | size | ").append(String.join(" | ", HEADERS))
-            .append(" | apf/libc | apf/Arena.ofShared | apf/Arena.ofConfined |\n");
-        out.append("|---|---:|---:|").append("---:|".repeat(HEADERS.size() + 3)).append('\n');
+            .append(" | best native | apf/best native | apf/Arena.ofShared | apf/Arena.ofConfined |\n");
+        out.append("|---|---:|---:|").append("---:|".repeat(HEADERS.size()) + "---|" + "---:|".repeat(3))
+            .append('\n');
         table.forEach((row, scores) -> {
             Shape shape = SHAPES.get(row.shapeIndex());
             out.append("| ").append(shape.name()).append(" | ")
@@ -177,7 +213,11 @@ public final class RawMallocComparison {
                 out.append(formatScore(scores.get(column))).append(" | ");
             }
             Score apf = scores.get("apf");
-            for (String column : COLUMNS.subList(1, COLUMNS.size())) {
+            String best = NATIVES.stream().filter(scores::containsKey)
+                .max(Comparator.comparingDouble(name -> scores.get(name).opsPerSecond())).orElse(null);
+            out.append(best == null ? "–" : best).append(" | ")
+                .append(formatRatio(apf, best == null ? null : scores.get(best))).append(" | ");
+            for (String column : List.of("arenaShared", "arenaConfined")) {
                 out.append(formatRatio(apf, scores.get(column))).append(" | ");
             }
             out.setLength(out.length() - 1);
@@ -203,7 +243,7 @@ public final class RawMallocComparison {
         out.append("| threads | size | libc, critical | libc, with transitions | critical/transitions |\n");
         out.append("|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<Row, Map<String, Score>> entry : rows) {
-            Score critical = entry.getValue().get("libc");
+            Score critical = entry.getValue().get("glibc");
             Score transition = entry.getValue().get("libcTransition");
             out.append("| ").append(entry.getKey().threads()).append(" | ").append(formatSize(entry.getKey().size()))
                 .append(" | ").append(formatScore(critical)).append(" | ").append(formatScore(transition))

@@ -90,8 +90,21 @@ public enum AllocatorKind {
         return switch (this) {
             case APF -> new ApfHeap(ApfMalloc.allocator());
             case APF_CACHE -> new ApfBoundCaches(ApfMalloc.allocator());
-            case GLIBC -> new NativeHeap(Libc.critical());
-            case JEMALLOC, MIMALLOC, TCMALLOC -> new NativeHeap(linkLibrary());
+            case GLIBC, JEMALLOC, MIMALLOC, TCMALLOC -> new NativeHeap(linkNative());
+        };
+    }
+
+    /**
+     * Links this native allocator's {@code malloc} and {@code free} as critical downcalls: glibc's from the default
+     * lookup, the others from their libraries.
+     *
+     * @throws IllegalStateException if this is one of apfmalloc's, or its library is missing or cannot be loaded
+     */
+    public NativeMalloc linkNative() {
+        return switch (this) {
+            case APF, APF_CACHE -> throw new IllegalStateException(label + " is not a native allocator");
+            case GLIBC -> Libc.critical();
+            case JEMALLOC, MIMALLOC, TCMALLOC -> linkLibrary();
         };
     }
 

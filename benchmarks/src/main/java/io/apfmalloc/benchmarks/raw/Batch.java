@@ -50,15 +50,15 @@ public class Batch {
         }
     }
 
-    /** glibc through critical downcalls. */
+    /** The native allocator this fork links ({@link ChosenNative}) through critical downcalls. */
     @Benchmark
     @OperationsPerInvocation(BLOCKS)
-    public void libc() {
+    public void nativeMalloc() {
         for (int i = 0; i < BLOCKS; i++) {
-            addresses[i] = NativeMemory.touch(Libc.malloc(size));
+            addresses[i] = NativeMemory.touch(ChosenNative.malloc(size));
         }
         for (int i = 0; i < BLOCKS; i++) {
-            Libc.free(addresses[i]);
+            ChosenNative.free(addresses[i]);
         }
     }
 

@@ -80,28 +80,28 @@ public class HandOff {
         }
     }
 
-    /** glibc through critical downcalls, producer side. */
+    /** The native allocator this fork links ({@link ChosenNative}), producer side. */
     @Benchmark
-    @Group("libc")
+    @Group("nativeMalloc")
     @GroupThreads(1)
-    public void libcProducer(Control control) {
+    public void nativeMallocProducer(Control control) {
         int slot = claim(control);
         if (slot >= 0) {
-            addresses[slot] = NativeMemory.touch(Libc.malloc(size));
+            addresses[slot] = NativeMemory.touch(ChosenNative.malloc(size));
             ring.publish();
         }
     }
 
-    /** glibc through critical downcalls, consumer side. */
+    /** The native allocator this fork links, consumer side. */
     @Benchmark
-    @Group("libc")
+    @Group("nativeMalloc")
     @GroupThreads(1)
-    public void libcConsumer(Control control) {
+    public void nativeMallocConsumer(Control control) {
         int slot = next(control);
         if (slot >= 0) {
             long address = addresses[slot];
             ring.release();
-            Libc.free(address);
+            ChosenNative.free(address);
         }
     }
 
@@ -140,7 +140,7 @@ public class HandOff {
         for (int slot = ring.next(); slot >= 0; slot = ring.next()) {
             switch (group) {
                 case "apf" -> ApfMalloc.doFree(addresses[slot]);
-                case "libc" -> Libc.free(addresses[slot]);
+                case "nativeMalloc" -> ChosenNative.free(addresses[slot]);
                 case "arenaShared" -> arenas[slot].close();
                 default -> throw new IllegalStateException("unknown group: " + group);
             }

@@ -38,11 +38,11 @@ public class SameThreadPair {
         return address;
     }
 
-    /** glibc through critical downcalls. */
+    /** The native allocator this fork links ({@link ChosenNative}) through critical downcalls. */
     @Benchmark
-    public long libc() {
-        long address = NativeMemory.touch(Libc.malloc(size));
-        Libc.free(address);
+    public long nativeMalloc() {
+        long address = NativeMemory.touch(ChosenNative.malloc(size));
+        ChosenNative.free(address);
         return address;
     }
 
