@@ -72,8 +72,8 @@ public final class ApfTuningTour {
         }
         System.out.println("2. ping-pong: malloc and free of one block, 100,000 times");
         print(binOf(allocator, Thread.currentThread().getName()));
-        System.out.println("   the first fetch assumed no reuse; sampling saw one block reused, so the surplus went"
-            + " back and the bin stays small");
+        System.out.println("   the first fetch knew nothing of reuse (a slow start of 16 blocks); sampling saw one"
+            + " block reused, so the surplus went back and the bin stays small");
         System.out.println();
     }
 

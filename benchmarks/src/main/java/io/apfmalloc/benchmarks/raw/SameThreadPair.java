@@ -38,6 +38,14 @@ public class SameThreadPair {
         return address;
     }
 
+    /** apfmalloc's sized free, for callers that know the size (as Netty buffers do): no page map lookup. */
+    @Benchmark
+    public long apfSized() {
+        long address = NativeMemory.touch(ApfMalloc.doMalloc(size));
+        ApfMalloc.allocator().freeSized(address, size);
+        return address;
+    }
+
     /** The native allocator this fork links ({@link ChosenNative}) through critical downcalls. */
     @Benchmark
     public long nativeMalloc() {
