@@ -33,12 +33,12 @@ public final class ApfJfr {
      * {@link #unregister}.
      *
      * @return false if it was registered already
-     * @throws IllegalStateException if the {@code jdk.jfr} module is not in the boot layer
+     * @throws IllegalStateException if this JVM has no JFR or the {@code jdk.jfr} module is not resolved
      */
     public static synchronized boolean register(ApfByteBufAllocator allocator) {
-        if (ModuleLayer.boot().findModule("jdk.jfr").isEmpty()) {
-            throw new IllegalStateException("JFR is not available: the jdk.jfr module is not resolved"
-                + " (on the module path, add --add-modules jdk.jfr)");
+        if (!isAvailable()) {
+            throw new IllegalStateException("JFR is not available: this JVM has none, or the jdk.jfr module is not"
+                + " resolved (on the module path, add --add-modules jdk.jfr)");
         }
         if (!hookAdded) {
             FlightRecorder.addPeriodicEvent(AllocatorMetricsEvent.class,
@@ -46,6 +46,15 @@ public final class ApfJfr {
             hookAdded = true;
         }
         return REGISTERED.add(allocator);
+    }
+
+    /** Returns whether this JVM records JFR events: it has JFR, and the {@code jdk.jfr} module is resolved. */
+    static boolean isAvailable() {
+        try {
+            return FlightRecorder.isAvailable();
+        } catch (NoClassDefFoundError jfrModuleNotResolved) {
+            return false;
+        }
     }
 
     /**
