@@ -11,10 +11,12 @@ import java.util.Locale;
  * class, and every cache with its bins, as {@code key=value} pairs.
  *
  * <pre>
- * direct: usedMemory=1310720 limit=134217728 liveBytes=0 liveBuffers=0 cachedBytes=129024 retainedBytes=0 ...
- *   size class     2048 B: allocations=5120 fetches=2 APF=2560.0 cachedBlocks=63 fetched=64 returned=0
- *   cache apf-loop-1: cachedBytes=129024
- *         2048 B: cachedBlocks=63 returnThreshold=65 capacity=512 allocations=5120 fetches=2 APF=2560.0 ...
+ * direct: usedMemory=131072 limit=134217728 liveBytes=1000 liveBuffers=1 cachedBytes=130048 retainedBytes=0 ...
+ *   size class      1024 B: allocations=2 fetches=1 APF=2.0 cachedBlocks=127 fetched=128 returned=0
+ *   cache event-loop-1: cachedBytes=130048
+ *          1024 B: cachedBlocks=127 returnThreshold=257 capacity=1024 allocations=2 fetches=1 APF=2.0 ...
+ *   cache shared-0: cachedBytes=0
+ * heap: usedMemory=0 limit=134217728 liveBytes=0 liveBuffers=0 cachedBytes=0 retainedBytes=0 ...
  * </pre>
  */
 final class StatsDump {
