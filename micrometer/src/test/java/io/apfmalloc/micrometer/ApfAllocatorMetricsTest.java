@@ -84,14 +84,20 @@ class ApfAllocatorMetricsTest {
 
     /** Micrometer's binder needs only ByteBufAllocatorMetricProvider, which the allocator implements. */
     @Test
-    void micrometersOwnNettyBinderReadsTheAllocator() {
-        new NettyAllocatorMetrics(allocator).bindTo(registry);
-        List<ByteBuf> direct = allocate(true);
-        double used = registry.get("netty.allocator.memory.used").tag("memory.type", "direct").gauge().value();
-        assertThat(used).isEqualTo(allocator.metric().usedDirectMemory()).isGreaterThanOrEqualTo(BUFFERS * CAPACITY);
-        assertThat(registry.get("netty.allocator.memory.used").tag("memory.type", "heap").gauge().value()).isZero();
+    void micrometersOwnNettyBinderReadsTheDefaultAllocator() {
+        ApfByteBufAllocator shared = ApfByteBufAllocator.DEFAULT;
+        new NettyAllocatorMetrics(shared).bindTo(registry);
+        List<ByteBuf> direct = new ArrayList<>();
+        for (int i = 0; i < BUFFERS; i++) {
+            direct.add(shared.directBuffer(CAPACITY));
+        }
+        assertThat(registry.get("netty.allocator.memory.used").tag("id", String.valueOf(shared.hashCode()))
+            .tag("allocator.type", "ApfByteBufAllocator").tag("memory.type", "direct").gauge().value())
+            .isEqualTo(shared.metric().usedDirectMemory()).isGreaterThanOrEqualTo(BUFFERS * CAPACITY);
+        assertThat(registry.get("netty.allocator.memory.used").tag("memory.type", "heap").gauge().value())
+            .isEqualTo(shared.metric().usedHeapMemory());
         direct.forEach(ByteBuf::release);
-        allocator.trim();
+        shared.trim();
         assertThat(registry.get("netty.allocator.memory.used").tag("memory.type", "direct").gauge().value()).isZero();
     }
 
