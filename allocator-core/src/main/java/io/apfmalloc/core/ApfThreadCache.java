@@ -47,9 +47,13 @@ public final class ApfThreadCache implements AutoCloseable {
         allocator.freeSized(cache, address, size);
     }
 
-    /** Returns this cache's blocks to the shared heap, keeping the cache usable. */
-    public void flush() {
-        cache.flushAll();
+    /**
+     * Returns this cache's blocks to the shared heap, keeping the cache usable.
+     *
+     * @return whether the cache held any block
+     */
+    public boolean flush() {
+        return cache.flushAll();
     }
 
     /** Returns this cache's blocks to the shared heap and unregisters it. */

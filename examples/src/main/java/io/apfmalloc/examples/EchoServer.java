@@ -1,6 +1,7 @@
 package io.apfmalloc.examples;
 
 import io.apfmalloc.netty.ApfByteBufAllocator;
+import io.apfmalloc.netty.ApfJfr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -92,9 +93,12 @@ public final class EchoServer implements AutoCloseable {
         return transport;
     }
 
-    /** Prints the allocator's metrics ({@link MetricsReport}) to the server's metrics stream; any thread may call. */
+    /**
+     * Prints the allocator's metrics ({@link ApfByteBufAllocator#dumpStats()}) to the server's metrics stream; any
+     * thread may call.
+     */
     public void printMetrics() {
-        metricsOut.print(MetricsReport.format(ApfByteBufAllocator.DEFAULT.metric()));
+        metricsOut.print(ApfByteBufAllocator.DEFAULT.dumpStats());
         metricsOut.flush();
     }
 
@@ -128,7 +132,7 @@ public final class EchoServer implements AutoCloseable {
         int metricsInterval = args.length > 2 ? Integer.parseInt(args[2]) : 10;
 
         EchoServer server = start(port, transport, metricsInterval, System.out);
-        AllocatorMetricsEvent.register();  // the same figures in JFR recordings
+        ApfJfr.register(ApfByteBufAllocator.DEFAULT);  // the same figures in JFR recordings
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "echo-shutdown"));
         System.out.printf("echo server on 127.0.0.1:%d (%s), buffers from ApfByteBufAllocator.DEFAULT%n",
             server.port(), transport);

@@ -1,6 +1,7 @@
 package io.apfmalloc.examples;
 
 import io.apfmalloc.netty.ApfByteBufAllocator;
+import io.apfmalloc.netty.ApfJfr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -131,7 +132,7 @@ public final class HttpHelloServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT;
         HttpHelloServer server = start(port);
-        AllocatorMetricsEvent.register();  // the same figures in JFR recordings
+        ApfJfr.register(ApfByteBufAllocator.DEFAULT);  // the same figures in JFR recordings
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "http-shutdown"));
         System.out.printf("HTTP server on http://127.0.0.1:%d/ (also POST /echo, GET /metrics)%n", server.port());
         server.channel.closeFuture().sync();
@@ -152,7 +153,7 @@ public final class HttpHelloServer implements AutoCloseable {
                     HttpHeaderValues.APPLICATION_OCTET_STREAM.toString());
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
             } else if (request.method().equals(HttpMethod.GET) && request.uri().equals("/metrics")) {
-                String report = MetricsReport.format(ApfByteBufAllocator.DEFAULT.metric());
+                String report = ApfByteBufAllocator.DEFAULT.dumpStats();
                 response = text(ctx, HttpResponseStatus.OK, report.getBytes(StandardCharsets.UTF_8));
             } else {
                 response = text(ctx, HttpResponseStatus.OK, HELLO);

@@ -49,9 +49,9 @@ class EchoServerTest {
             server.printMetrics();
         }
         String report = metrics.toString(StandardCharsets.UTF_8);
-        RawMallocTest.assertPrinted(report, "^\\[metrics\\] usedDirectMemory=\\d+ liveDirectBuffers=\\d+ ");
+        RawMallocTest.assertPrinted(report, "^direct: usedMemory=\\d+ limit=\\d+ liveBytes=\\d+ liveBuffers=\\d+ ");
         // The server's reads came from size classes of our allocator, served by the event loops' caches.
-        RawMallocTest.assertPrinted(report, "^\\[metrics\\]\\s+\\d+ B: allocations=[1-9]\\d* fetches=[1-9]");
+        RawMallocTest.assertPrinted(report, "^  size class\\s+\\d+ B: allocations=[1-9]\\d* fetches=[1-9]");
     }
 
     /** The documented way to run it: main() with a port, a transport and a metrics interval, Enter, then quit. */
@@ -73,11 +73,11 @@ class EchoServerTest {
                 byte[] hello = "hello\n".getBytes(StandardCharsets.UTF_8);
                 assertArrayEquals(hello, echo(socket, hello));
             }
-            out.await("^\\[metrics\\] usedDirectMemory=", WAIT);                  // the 1-second interval
-            int reports = count(out.text(), "[metrics] usedDirectMemory=");
+            out.await("^direct: usedMemory=", WAIT);                              // the 1-second interval
+            int reports = count(out.text(), "direct: usedMemory=");
             console.write("\n".getBytes(StandardCharsets.UTF_8));                 // Enter: a report on demand
             console.flush();
-            out.await("(?s)(\\[metrics\\] usedDirectMemory=.*){" + (reports + 1) + "}", WAIT);
+            out.await("(?s)(direct: usedMemory=.*){" + (reports + 1) + "}", WAIT);
             console.write("quit\n".getBytes(StandardCharsets.UTF_8));
             console.flush();
             main.join(WAIT.toMillis());

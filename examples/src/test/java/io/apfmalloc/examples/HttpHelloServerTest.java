@@ -57,7 +57,7 @@ class HttpHelloServerTest {
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
-            assertTrue(metrics.body().startsWith("[metrics] usedDirectMemory="), metrics.body());
+            assertTrue(metrics.body().startsWith("direct: usedMemory="), metrics.body());
 
             HttpResponse<String> tooLarge = client.send(HttpRequest.newBuilder(base.resolve("/echo"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[HttpHelloServer.MAX_BODY_BYTES + 1]))

@@ -71,7 +71,7 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
     private ApfByteBufAllocator(Builder builder) {
         super(builder.preferDirect);
         long idleTrimMillis = IDLE_TRIM_MILLIS.resolve(builder.idleTrimMillis, DEFAULT_IDLE_TRIM_MILLIS);
-        this.direct = new BlockSource(builder.direct.maxThreadCaches(0).build(), "direct",
+        this.direct = new BlockSource(builder.directCore().maxThreadCaches(0).build(), "direct",
             builder.useEventLoopCaches, idleTrimMillis,
             (source, maxCapacity) -> new ApfDirectByteBuf(this, source, maxCapacity));
         this.heap = new BlockSource(builder.heap.maxThreadCaches(0).memoryKind(MemoryKind.HEAP).build(), "heap",
@@ -154,6 +154,16 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         return metric;
     }
 
+    /**
+     * Returns a human-readable, multi-line report of both cores, as Netty's
+     * {@code PooledByteBufAllocator.dumpStats()}: per core (direct, then heap) the memory figures, the bins summed
+     * per size class with their APF record, and every cache (each event loop's and the shared stripes) with its
+     * bins. Read without stopping other threads; any thread may call.
+     */
+    public String dumpStats() {
+        return StatsDump.of(metric);
+    }
+
     /** Returns the core behind direct buffers; for tests and benchmarks in this package. */
     ApfAllocator directCore() {
         return direct().core();
@@ -166,11 +176,14 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
 
     /**
      * Returns the cached blocks of the calling event loop to the shared heap, so that other threads can reuse them;
-     * does nothing on other threads.
+     * does nothing on other threads. As Netty's {@code PooledByteBufAllocator.trimCurrentThreadCache()}, says
+     * whether it did something; unlike it, a loop whose cache is already empty gets false.
+     *
+     * @return whether the caller is an event loop whose cache held blocks, now given back
      */
-    public void trimCurrentThreadCache() {
-        direct().flushCurrentThreadCache();
-        heap().flushCurrentThreadCache();
+    public boolean trimCurrentThreadCache() {
+        boolean directReturned = direct().flushCurrentThreadCache();
+        return heap().flushCurrentThreadCache() || directReturned;
     }
 
     /**
@@ -215,7 +228,45 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         /** Null: unset, so {@code apfmalloc.idleTrimMillis} or the default decides at {@link #build}. */
         private Long idleTrimMillis;
 
+        /** Whether {@link #maxDirectMemory} was called: then Netty's property is not read. */
+        private boolean directLimitSet;
+
         private Builder() {
+        }
+
+        /**
+         * At build time: a positive {@code io.netty.maxDirectMemory} becomes the direct core's limit unless
+         * {@link #maxDirectMemory} or {@code apfmalloc.maxMemory} says otherwise.
+         */
+        private ApfAllocator.Builder directCore() {
+            if (!directLimitSet && System.getProperty(ApfAllocator.Builder.MAX_MEMORY.property()) == null) {
+                long nettyLimit = nettyMaxDirectMemory();
+                if (nettyLimit > 0) {
+                    direct.maxMemory(nettyLimit);
+                }
+            }
+            return direct;
+        }
+
+        /**
+         * Returns Netty's {@code -Dio.netty.maxDirectMemory} in bytes, or -1 when unset. A positive value is the
+         * direct core's default limit, as it bounds the direct memory of Netty's own allocators; 0 and negative
+         * values mean, to Netty, the JVM's limit, which is the core's default anyway. {@code apfmalloc.maxMemory}
+         * and {@link #maxDirectMemory} take precedence.
+         *
+         * @throws IllegalArgumentException if it is not a whole number of bytes (Netty's form: no suffix)
+         */
+        private static long nettyMaxDirectMemory() {
+            String value = System.getProperty("io.netty.maxDirectMemory");
+            if (value == null) {
+                return -1;
+            }
+            try {
+                return Long.parseLong(value.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("io.netty.maxDirectMemory: " + value
+                    + " (expected: a number of bytes, as Netty reads it)", e);
+            }
         }
 
         /** Sets whether {@code buffer()} and {@code ioBuffer()} return direct buffers (default: Netty's choice). */
@@ -247,11 +298,13 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
         }
 
         /**
-         * Sets the most direct memory the direct core may map from the OS (default: {@code MaxDirectMemorySize});
-         * see {@link ApfAllocator.Builder#maxMemory}.
+         * Sets the most direct memory the direct core may map from the OS (default: {@code apfmalloc.maxMemory},
+         * else a positive {@code io.netty.maxDirectMemory}, else {@code MaxDirectMemorySize}); see
+         * {@link ApfAllocator.Builder#maxMemory}.
          */
         public Builder maxDirectMemory(long bytes) {
             direct.maxMemory(bytes);
+            directLimitSet = true;
             return this;
         }
 

@@ -87,8 +87,17 @@ public final class ApfByteBufAllocatorMetric implements ByteBufAllocatorMetric {
 
     /** Returns the direct core's bins summed over all caches, one entry per size class used, smallest first. */
     public List<SizeClass> sizeClasses() {
+        return sumBySizeClass(threadCaches());
+    }
+
+    /** Returns the heap core's bins summed over all caches, as {@link #sizeClasses()} does for the direct core. */
+    public List<SizeClass> heapSizeClasses() {
+        return sumBySizeClass(heapThreadCaches());
+    }
+
+    private static List<SizeClass> sumBySizeClass(List<ThreadCacheStats> caches) {
         Map<Integer, long[]> sums = new TreeMap<>();
-        for (ThreadCacheStats cache : threadCaches()) {
+        for (ThreadCacheStats cache : caches) {
             for (BinStats bin : cache.bins()) {
                 long[] sum = sums.computeIfAbsent(bin.blockSize(), size -> new long[5]);
                 sum[0] += bin.cachedBlocks();

@@ -173,11 +173,13 @@ final class BlockSource {
             : null;
     }
 
-    /** Returns the calling event loop's cached blocks to the shared heap; does nothing on other threads. */
-    void flushCurrentThreadCache() {
-        if (eventLoops != null && eventLoops.isSet()) {
-            eventLoops.get().cache.flush();
-        }
+    /**
+     * Returns the calling event loop's cached blocks to the shared heap; does nothing on other threads.
+     *
+     * @return whether the caller has a cache and it held any block
+     */
+    boolean flushCurrentThreadCache() {
+        return eventLoops != null && eventLoops.isSet() && eventLoops.get().cache.flush();
     }
 
     void onUnpooledAllocated(int bytes) {

@@ -1,7 +1,7 @@
 package io.apfmalloc.netty;
 
 import io.netty.buffer.AbstractByteBufAllocator;
-import io.netty.util.internal.PlatformDependent;
+import java.util.Locale;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
@@ -24,9 +24,18 @@ import jdk.jfr.Name;
  * largest allocation. The core's superblocks are not reported.
  */
 final class BufferEvents {
-    private static final boolean JFR = PlatformDependent.isJfrEnabled();
+    private static final boolean JFR = nettyJfrEnabled();
 
     private BufferEvents() {
+    }
+
+    /**
+     * Returns whether Netty records its JFR events, by Netty's rule: JFR is available, unless
+     * {@code -Dio.netty.jfr.enabled} says false (or no, or 0).
+     */
+    private static boolean nettyJfrEnabled() {
+        String setting = System.getProperty("io.netty.jfr.enabled", "true").strip().toLowerCase(Locale.ROOT);
+        return ApfJfr.isAvailable() && !setting.equals("false") && !setting.equals("no") && !setting.equals("0");
     }
 
     /** A buffer was allocated, or moved to a new block by a resize (after {@link #onReallocate}). */

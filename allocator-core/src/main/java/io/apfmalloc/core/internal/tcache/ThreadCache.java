@@ -188,16 +188,23 @@ public final class ThreadCache {
         return intervalExtractor;
     }
 
-    /** Returns every cached block to the heap. Owner (or lock holder) only, or after the owner died. */
-    public void flushAll() {
+    /**
+     * Returns every cached block to the heap. Owner (or lock holder) only, or after the owner died.
+     *
+     * @return whether there was a block to return
+     */
+    public boolean flushAll() {
+        boolean returned = false;
         for (Bin bin : bins) {
             if (bin != null && bin.count > 0) {
                 heap.flush(bin.blocks, 0, bin.count);
                 bin.blocksReturned += bin.count;
                 bin.count = 0;
                 bin.shrinkWhenEmpty();
+                returned = true;
             }
         }
+        return returned;
     }
 
     /** Returns the bytes held in this cache's bins. A racy estimate unless called by the owner. */
