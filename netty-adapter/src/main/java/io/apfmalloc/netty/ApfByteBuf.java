@@ -40,8 +40,15 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
      * without looking the loop up ({@link BlockSource#eventLoopOf}). Cleared on release.
      */
     BlockSource.EventLoop loop;
-    /** A view of the buffer's {@code [0, capacity)}, made on first need, dropped when the capacity or block change. */
+    /**
+     * A view of the whole current block, made on first need and kept while the buffer keeps that block: through
+     * capacity changes within it, and through this shell's reuse when the next buffer gets the same block back (an
+     * event loop's bins hand out the block released last, so a read loop reuses one view). Dropped when the buffer
+     * moves to another block, and when a block of its own (a huge heap buffer's array) is released.
+     */
     private ByteBuffer internalView;
+    /** The {@link #viewKey()} of the block {@link #internalView} was made for. */
+    private long internalViewKey;
 
     /** Makes an empty shell; {@link BlockSource#newBuffer} gives it a block. */
     ApfByteBuf(ApfByteBufAllocator allocator, BlockSource source, int maxCapacity) {
@@ -85,6 +92,9 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
     /** Returns the block's native address, 0 for heap buffers; unchecked, for events. */
     abstract long blockAddress();
 
+    /** Returns what tells the current block from others while it is held: its address, or the heap core's handle. */
+    abstract long viewKey();
+
     /** Returns whether the block is the core's, rather than an array of this buffer's own. */
     abstract boolean pooledBlock();
 
@@ -96,7 +106,9 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
 
     @Override
     protected final void deallocate() {
-        internalView = null;
+        if (!pooledBlock()) {
+            internalView = null;
+        }
         source.releaseBuffer(this, capacity);
     }
 
@@ -135,7 +147,9 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
             moveToNewBlock(loop, newCapacity, Math.min(oldCapacity, newCapacity));
         }
         capacity = newCapacity;
-        internalView = null;
+        if (!inPlace) {
+            internalView = null;
+        }
         source.countResize(loop, oldCapacity, newCapacity);
         if (!inPlace) {
             BufferEvents.onAllocate(this, loop != null);
@@ -197,8 +211,10 @@ abstract class ApfByteBuf extends AbstractReferenceCountedByteBuf {
 
     private ByteBuffer view(int index, int length) {
         ByteBuffer view = internalView;
-        if (view == null) {
-            internalView = view = newView(0, capacity);
+        long key = viewKey();
+        if (view == null || internalViewKey != key) {
+            internalView = view = newView(0, blockSize());
+            internalViewKey = key;
         }
         view.limit(index + length).position(index);
         return view;

@@ -62,6 +62,11 @@ final class ApfDirectByteBuf extends ApfByteBuf {
     }
 
     @Override
+    long viewKey() {
+        return address;
+    }
+
+    @Override
     boolean pooledBlock() {
         return true;
     }

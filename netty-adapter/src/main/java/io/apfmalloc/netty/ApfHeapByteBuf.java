@@ -103,6 +103,11 @@ final class ApfHeapByteBuf extends ApfByteBuf {
     }
 
     @Override
+    long viewKey() {
+        return address;
+    }
+
+    @Override
     boolean pooledBlock() {
         return address != 0;
     }

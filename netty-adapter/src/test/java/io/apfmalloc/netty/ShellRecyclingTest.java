@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -52,6 +53,41 @@ class ShellRecyclingTest {
             assertEquals(64, heapAgain.writeBytes(new byte[64]).readableBytes());
             heapAgain.release();
             assertEquals(0, allocator.metric().liveDirectBuffers() + allocator.metric().liveHeapBuffers());
+        });
+    }
+
+    /**
+     * A read loop allocates, reads into the buffer through its internal NIO view and releases it, over and over: the
+     * shell comes back with the same block, and so with the same view (the per-read garbage NIO transports paid).
+     * A move to another block, or a different block on reuse, gets a view of its own, which sees the new memory.
+     */
+    @Test
+    void theInternalViewLivesAsLongAsTheBlock() throws InterruptedException {
+        onEventLoop(() -> {
+            for (boolean direct : new boolean[] {true, false}) {
+                ByteBuf first = direct ? allocator.directBuffer(1024) : allocator.heapBuffer(1024);
+                ByteBuffer view = first.internalNioBuffer(0, 1024);
+                long block = shell(first).hasMemoryAddress() ? first.memoryAddress() : 0;
+                first.release();
+                ByteBuf again = direct ? allocator.directBuffer(1000) : allocator.heapBuffer(1000);
+                assertEquals(block, shell(again).hasMemoryAddress() ? again.memoryAddress() : 0, "the same block");
+                ByteBuffer reused = again.internalNioBuffer(8, 100);
+                assertSame(view, reused, "the same block keeps its view across the shell's reuse");
+                assertEquals(8, reused.position());
+                assertEquals(108, reused.limit());
+                reused.put((byte) 42);
+                assertEquals(42, again.getByte(8), "the view writes the buffer");
+
+                again.capacity(600);
+                assertSame(view, again.internalNioBuffer(0, 600), "shrinking within the block keeps it");
+                again.capacity(64 * 1024);
+                ByteBuffer moved = again.internalNioBuffer(0, 64 * 1024);
+                assertNotSame(view, moved, "a new block, a new view");
+                moved.put(10, (byte) 7);
+                assertEquals(7, again.getByte(10));
+                assertEquals(42, again.getByte(8), "the contents moved with the buffer");
+                again.release();
+            }
         });
     }
 
