@@ -112,6 +112,11 @@ public final class ChildJvm implements AutoCloseable {
         lines.add(END);
     }
 
+    /** Returns the child's process id (under {@code taskset}, the JVM's own: {@code taskset} execs it). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Sends one command line. */
     public void send(String line) throws IOException {
         input.write(line);
