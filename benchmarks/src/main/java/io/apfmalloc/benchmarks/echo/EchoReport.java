@@ -139,7 +139,8 @@ public final class EchoReport {
                                  RatioInterval rssRatio) {
         EchoRun first = repeats.getFirst();
         double[] throughput = values(repeats, EchoReport::throughput);
-        double[] cpu = values(repeats, EchoRun::serverCpuMicrosPerMessage);
+        double[] cpu = Arrays.stream(values(repeats, EchoRun::serverCpuMicrosPerMessage)).filter(Double::isFinite)
+            .toArray();
         return new EchoCell(first.mode(), first.transport(), first.messageSize(), first.allocator(), repeats.size(),
             median(throughput), min(throughput), max(throughput),
             median(values(repeats, run -> run.load().megabytesPerSecond())), median(cpu), min(cpu), max(cpu),
