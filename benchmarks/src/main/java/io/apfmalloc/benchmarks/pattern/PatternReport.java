@@ -23,7 +23,8 @@ public final class PatternReport {
     /** The target for time per operation: at most this fraction of the best peer's. */
     public static final double TIME_TARGET = 0.8;
     /** The columns of the CSV, one row per run. */
-    static final List<String> CSV_COLUMNS = List.of("mode", "mix", "live_buffers", "threads", "allocator", "repeat",
+    static final List<String> CSV_COLUMNS = List.of("mode", "mix", "style", "live_buffers", "threads", "allocator",
+        "repeat",
         "operations", "ns_per_op", "cpu_ns_per_op", "live_bytes", "base_rss_bytes", "peak_rss_bytes",
         "peak_held_bytes", "rss_after_release_bytes", "held_after_release_bytes");
 
@@ -173,7 +174,7 @@ public final class PatternReport {
         lines.add(String.join(",", CSV_COLUMNS));
         for (PatternRun run : runs) {
             ReplayResult result = run.result();
-            lines.add(String.join(",", run.mode().label(), run.cell().mix().label(),
+            lines.add(String.join(",", run.mode().label(), run.cell().mix().label(), run.cell().style().label(),
                 String.valueOf(run.cell().liveBuffers()), String.valueOf(run.cell().threads()),
                 run.allocator().label(), String.valueOf(run.repeat()), String.valueOf(result.operations()),
                 String.format(Locale.ROOT, "%.2f", result.nanosPerOperation()),
