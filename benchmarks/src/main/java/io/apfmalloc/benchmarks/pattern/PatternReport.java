@@ -118,8 +118,9 @@ public final class PatternReport {
      * peer's (target at most {@value #TIME_TARGET}×), resident set against adaptive's (target at most 1×).
      */
     public String headline() {
-        StringBuilder table = new StringBuilder("| mode | mix | live × threads | apf ns/op | best peer | its ns/op "
-            + "| apf ÷ best | ≤ 0.8? | CPU ÷ best | apf RSS MiB | adaptive RSS MiB | apf ÷ adaptive | ≤ 1? |\n"
+        StringBuilder table = new StringBuilder("| mode | mix | live × threads (style) | apf ns/op | best peer "
+            + "| its ns/op | apf ÷ best | ≤ 0.8? | CPU ÷ best | apf RSS MiB | adaptive RSS MiB | apf ÷ adaptive "
+            + "| ≤ 1? |\n"
             + "|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|\n");
         for (Cell apf : cells) {
             if (apf.allocator() != ComparedAllocator.APF || Double.isNaN(apf.timeRatio())) {
@@ -132,9 +133,9 @@ public final class PatternReport {
                 && c.allocator() == ComparedAllocator.ADAPTIVE).findFirst().orElse(null);
             String[] parts = apf.configuration().split(" ");
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %.1f | **%.2f** | %s | %s | %.0f "
-                    + "| %s | %s | %s |%n", parts[0], parts[1], parts[2], apf.nanosPerOp(), best.allocator().label(),
-                best.nanosPerOp(), apf.timeRatio(), apf.timeRatio() <= TIME_TARGET ? "yes" : "no",
-                ratio(apf.cpuRatio()),
+                    + "| %s | %s | %s |%n", parts[0], parts[1], shape(parts), apf.nanosPerOp(),
+                best.allocator().label(), best.nanosPerOp(), apf.timeRatio(),
+                apf.timeRatio() <= TIME_TARGET ? "yes" : "no", ratio(apf.cpuRatio()),
                 mebibytes(apf.peakRssBytes()), adaptive == null ? "–" : String.format(Locale.ROOT, "%.0f",
                     mebibytes(adaptive.peakRssBytes())), ratio(apf.rssToAdaptive()),
                 Double.isNaN(apf.rssToAdaptive()) ? "–" : apf.rssToAdaptive() <= 1 ? "yes" : "no"));
@@ -142,18 +143,23 @@ public final class PatternReport {
         return table.toString();
     }
 
+    /** Returns a configuration's live buffers × threads and, unless it is this benchmark's own, its style. */
+    private static String shape(String[] configurationParts) {
+        return String.join(" ", Arrays.copyOfRange(configurationParts, 2, configurationParts.length));
+    }
+
     /** Returns every allocator's medians in Markdown, one row per configuration and allocator. */
     public String table() {
-        StringBuilder table = new StringBuilder("| mode | mix | live × threads | allocator | ns/op | spread "
+        StringBuilder table = new StringBuilder("| mode | mix | live × threads (style) | allocator | ns/op | spread "
             + "| CPU ns/op | × best peer | RSS MiB | RSS × best | RSS × adaptive | held MiB | live MiB |\n"
             + "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell cell : cells) {
             String[] parts = cell.configuration().split(" ");
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.0f%% | %.1f | %s | %.0f | %s | %s "
-                    + "| %.1f | %.1f |%n", parts[0], parts[1], parts[2], cell.allocator().label(), cell.nanosPerOp(),
-                cell.spreadPercent(), cell.cpuNanosPerOp(), ratio(cell.timeRatio()), mebibytes(cell.peakRssBytes()),
-                ratio(cell.rssRatio()), ratio(cell.rssToAdaptive()), mebibytes(cell.peakHeldBytes()),
-                mebibytes(cell.liveBytes())));
+                    + "| %.1f | %.1f |%n", parts[0], parts[1], shape(parts), cell.allocator().label(),
+                cell.nanosPerOp(), cell.spreadPercent(), cell.cpuNanosPerOp(), ratio(cell.timeRatio()),
+                mebibytes(cell.peakRssBytes()), ratio(cell.rssRatio()), ratio(cell.rssToAdaptive()),
+                mebibytes(cell.peakHeldBytes()), mebibytes(cell.liveBytes())));
         }
         return table.toString();
     }
