@@ -233,7 +233,9 @@ public final class EchoReport {
             worst.configuration(), worst.allocator().label(), median(cpuSpreads)));
         List<EchoCell> ours = cells.stream().filter(cell -> cell.allocator() == ComparedAllocator.APF
             && cell.bestPeer() != null).toList();
-        if (!ours.isEmpty()) {
+        if (config.repeats() < 2) {
+            noise.append(String.format(Locale.ROOT, "%nresolution: none, intervals need at least 2 repeats"));
+        } else if (!ours.isEmpty()) {
             noise.append(String.format(Locale.ROOT, "%nresolution: apf ÷ best peer's 95%% intervals are ±%.1f%% "
                     + "(msg/s) and ±%.1f%% (CPU/msg) wide in the median configuration; msg/s %s, CPU/msg %s",
                 medianHalfWidth(ours, EchoCell::throughputRatio), medianHalfWidth(ours, EchoCell::cpuRatio),
