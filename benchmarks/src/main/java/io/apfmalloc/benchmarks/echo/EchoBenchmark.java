@@ -126,7 +126,7 @@ public final class EchoBenchmark {
             + runsTotal * (config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
         progress = new Progress(runsTotal, plannedTotalSeconds);
         out.printf(Locale.ROOT, "echo benchmark: %d modes × %d transports × %d sizes × %d allocators × %d repeats"
-                + " = %d runs of %.1f s warm-up + %.1f s measured; %d connections × %d in flight; about %s%n",
+                + " = %d runs of %.2f s warm-up + %.2f s measured; %d connections × %d in flight; about %s%n",
             config.modes().size(), transports, config.sizes().size(), allocators, config.repeats(), runsTotal,
             config.warmupSeconds(), config.measureSeconds(), config.connections(), config.inFlight(),
             Progress.duration(plannedTotalSeconds));
