@@ -210,7 +210,7 @@ public final class EchoBenchmark {
 
     /** Returns the flags that make up {@code mode} on every child JVM, as the reader should copy them. */
     static String modeFlags(JvmMode mode) {
-        List<String> flags = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        List<String> flags = new ArrayList<>(List.of(ChildJvm.NATIVE_ACCESS));
         flags.addAll(mode.flags());
         return String.join(" ", flags);
     }
