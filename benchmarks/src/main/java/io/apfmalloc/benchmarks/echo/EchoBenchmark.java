@@ -3,7 +3,9 @@ package io.apfmalloc.benchmarks.echo;
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
+import io.apfmalloc.benchmarks.harness.CpuPinning;
 import io.apfmalloc.benchmarks.harness.Machine;
+import io.apfmalloc.benchmarks.harness.ProcessCpu;
 import io.apfmalloc.benchmarks.harness.Progress;
 import io.apfmalloc.benchmarks.harness.ResultFiles;
 import java.io.IOException;
@@ -32,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * costs the same, and as little as it can, whatever the server runs. Each server lives for one mode and transport:
  * it first gets {@code echo.serverWarmup} seconds of unmeasured load, then serves every size in turn, so its memory
  * figures at a size include what earlier sizes left, as in a long-running server.
+ *
+ * <p>Where {@code taskset} is present the client runs on CPU 0 and every server on CPU 1, so that the two sides of a
+ * run do not take turns on one core; the server's CPU time (user and system, from {@code /proc/<pid>/stat}) is read
+ * when the client starts and ends its measured window, and divided by the messages echoed in it.
  */
 public final class EchoBenchmark {
     /** Longest wait for a child JVM to start, or to answer a control line. */
@@ -42,10 +48,15 @@ public final class EchoBenchmark {
     private static final double RUN_OVERHEAD_SECONDS = 0.3;
     /** Heap of every child JVM; also Netty's and our direct-memory limit there. */
     private static final String CHILD_HEAP = "-Xmx1g";
+    /** The CPU the load client is pinned to. */
+    private static final int CLIENT_CPU = 0;
+    /** The CPU every server is pinned to: one server runs at a time, beside the client. */
+    private static final int SERVER_CPU = 1;
 
     private final EchoConfig config;
     private final PrintStream out;
     private final ResultFiles files;
+    private final CpuPinning pinning;
 
     private Progress progress = new Progress(0, 0);
 
@@ -56,6 +67,7 @@ public final class EchoBenchmark {
         this.config = config;
         this.out = out;
         this.files = new ResultFiles(config.resultsDirectory(), "echo");
+        this.pinning = config.pinCpus() ? CpuPinning.detect() : CpuPinning.off("echo.pin=false");
     }
 
     /** Runs the whole comparison and returns its report; throws if a child JVM fails or an echo was wrong. */
@@ -71,6 +83,9 @@ public final class EchoBenchmark {
                     + ")");
             }
         }
+        notes.add(pinning.active()
+            ? "client pinned to CPU " + CLIENT_CPU + ", servers to CPU " + SERVER_CPU + " (" + pinning.reason() + ")"
+            : "processes not pinned to CPUs: " + pinning.reason());
         notes.forEach(note -> out.println("note: " + note));
         if (transports.isEmpty()) {
             throw new IllegalStateException("no transport available: " + notes);
@@ -78,8 +93,8 @@ public final class EchoBenchmark {
         Map<String, String> environment = environment();
         plan(transports.size());
         List<EchoRun> runs = new ArrayList<>();
-        try (ChildJvm client = ChildJvm.start("client", ChildJvm.command(clientFlags(), EchoClient.class,
-                List.of(String.valueOf(config.clientThreads()))), files.log())) {
+        try (ChildJvm client = ChildJvm.start("client", pinning.pin(ChildJvm.command(clientFlags(), EchoClient.class,
+                List.of(String.valueOf(config.clientThreads()))), CLIENT_CPU), files.log())) {
             client.await("READY", ANSWER_TIMEOUT_SECONDS, line -> { });
             for (JvmMode mode : config.modes()) {
                 for (EchoTransport transport : transports) {
@@ -111,7 +126,7 @@ public final class EchoBenchmark {
             + runsTotal * (config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
         progress = new Progress(runsTotal, plannedTotalSeconds);
         out.printf(Locale.ROOT, "echo benchmark: %d modes × %d transports × %d sizes × %d allocators × %d repeats"
-                + " = %d runs of %.1f s warm-up + %.1f s measured; %d connections × %d in flight; about %s%n",
+                + " = %d runs of %.2f s warm-up + %.2f s measured; %d connections × %d in flight; about %s%n",
             config.modes().size(), transports, config.sizes().size(), allocators, config.repeats(), runsTotal,
             config.warmupSeconds(), config.measureSeconds(), config.connections(), config.inFlight(),
             Progress.duration(plannedTotalSeconds));
@@ -134,16 +149,16 @@ public final class EchoBenchmark {
     private List<EchoRun> runGroup(ChildJvm client, JvmMode mode, EchoTransport transport)
             throws IOException, InterruptedException {
         String group = mode.label() + " " + transport.label();
-        out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", progress.prefix(), config.allocators().size(),
-            mode.label(), mode.flags().isEmpty() ? "" : ": " + String.join(" ", mode.flags()));
+        out.printf(Locale.ROOT, "%s starting %d servers (%s mode: %s)…%n", progress.prefix(),
+            config.allocators().size(), mode.label(), modeFlags(mode));
         Map<ComparedAllocator, ChildJvm> servers = new EnumMap<>(ComparedAllocator.class);
         Map<ComparedAllocator, Integer> ports = new EnumMap<>(ComparedAllocator.class);
         List<EchoRun> runs = new ArrayList<>();
         try {
             for (ComparedAllocator allocator : config.allocators()) {
                 servers.put(allocator, ChildJvm.start("server " + group + " " + allocator.label(),
-                    ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(allocator.label(),
-                        transport.label(), String.valueOf(config.serverThreads()))), files.log()));
+                    pinning.pin(ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(allocator.label(),
+                        transport.label(), String.valueOf(config.serverThreads()))), SERVER_CPU), files.log()));
             }
             for (ComparedAllocator allocator : config.allocators()) {
                 String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
@@ -154,7 +169,7 @@ public final class EchoBenchmark {
                 out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", progress.prefix(), group,
                     allocator.label(), config.serverWarmupSeconds());
                 load(client, spec(transport, ports.get(allocator), config.sizes().getFirst(),
-                    config.serverWarmupSeconds(), 0), false);
+                    config.serverWarmupSeconds(), 0), null);
                 progress.advance(config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS);
             }
             List<Integer> sizes = config.sizes();
@@ -167,16 +182,20 @@ public final class EchoBenchmark {
                         ChildJvm server = servers.get(allocator);
                         server.send("reset");
                         server.await("OK", ANSWER_TIMEOUT_SECONDS, line -> { });
-                        LoadResult load = load(client, spec(transport, ports.get(allocator), size,
-                            config.warmupSeconds(), config.measureSeconds()), true);
+                        Measured measured = load(client, spec(transport, ports.get(allocator), size,
+                            config.warmupSeconds(), config.measureSeconds()), server);
+                        LoadResult load = measured.load();
                         server.send("stats");
                         ServerStats stats = ServerStats.parse(server.await(ServerStats.TAG, ANSWER_TIMEOUT_SECONDS,
                             line -> { }));
-                        runs.add(new EchoRun(mode, transport, size, allocator, repeat, load, stats));
+                        EchoRun run = new EchoRun(mode, transport, size, allocator, repeat, load, stats,
+                            measured.serverCpuNanos());
+                        runs.add(run);
                         progress.runDone(config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
-                        out.printf(Locale.ROOT, " %,10.0f msg/s  %7.1f MB/s  p99 %,7.0f µs  RSS %4d MiB  held %6.1f"
-                                + " MiB%s%n", load.messagesPerSecond(), load.megabytesPerSecond(),
-                            load.p99Nanos() / 1e3, stats.peakRssBytes() >> 20, stats.peakHeldBytes() / 1048576.0,
+                        out.printf(Locale.ROOT, " %,10.0f msg/s  %7.1f MB/s  CPU %5.2f µs/msg  p99 %,7.0f µs  RSS %4d"
+                                + " MiB  held %6.1f MiB%s%n", load.messagesPerSecond(), load.megabytesPerSecond(),
+                            run.serverCpuMicrosPerMessage(), load.p99Nanos() / 1e3, stats.peakRssBytes() >> 20,
+                            stats.peakHeldBytes() / 1048576.0,
                             load.mismatchedMessages() == 0 ? "" : "  MISMATCHED " + load.mismatchedMessages());
                     }
                 }
@@ -187,6 +206,13 @@ public final class EchoBenchmark {
             }
         }
         return runs;
+    }
+
+    /** Returns the flags that make up {@code mode} on every child JVM, as the reader should copy them. */
+    static String modeFlags(JvmMode mode) {
+        List<String> flags = new ArrayList<>(List.of(ChildJvm.NATIVE_ACCESS));
+        flags.addAll(mode.flags());
+        return String.join(" ", flags);
     }
 
     private List<String> serverFlags(JvmMode mode) {
@@ -201,25 +227,46 @@ public final class EchoBenchmark {
             Math.round(warmupSeconds * 1000), Math.round(measureSeconds * 1000));
     }
 
-    /** Runs {@code spec} on the client; shows its phases on the current line if {@code showPhases}. */
-    private LoadResult load(ChildJvm client, LoadSpec spec, boolean showPhases)
-            throws IOException, InterruptedException {
+    /** What the client measured in a run, and the server's CPU time in its measured window (-1 if unknown). */
+    private record Measured(LoadResult load, long serverCpuNanos) {
+    }
+
+    /**
+     * Runs {@code spec} on the client. With a {@code server} (null for a warm-up), shows the phases on the current
+     * line and reads the server's CPU time as the measured window starts and ends.
+     */
+    private Measured load(ChildJvm client, LoadSpec spec, ChildJvm server) throws IOException, InterruptedException {
         client.send(spec.toLine());
         long timeout = ANSWER_TIMEOUT_SECONDS + TimeUnit.MILLISECONDS.toSeconds(spec.warmupMillis()
             + spec.measureMillis());
+        long[] cpuAtPhase = {-1, -1};
         String result = client.await(LoadResult.TAG, timeout, line -> {
-            if (showPhases && line.startsWith("PHASE ") && !line.equals("PHASE drain")) {
+            if (server == null || !line.startsWith("PHASE ")) {
+                return;
+            }
+            switch (line) {
+                case "PHASE measure" -> cpuAtPhase[0] = ProcessCpu.cpuNanos(server.pid());
+                case "PHASE drain" -> cpuAtPhase[1] = ProcessCpu.cpuNanos(server.pid());
+                default -> { }
+            }
+            if (!line.equals("PHASE drain")) {
                 out.print(" " + line.substring("PHASE ".length()).replace("warmup", "warm-up") + "…");
                 out.flush();
             }
         });
-        return LoadResult.parse(result);
+        boolean cpuKnown = cpuAtPhase[0] >= 0 && cpuAtPhase[1] >= 0;
+        return new Measured(LoadResult.parse(result), cpuKnown ? cpuAtPhase[1] - cpuAtPhase[0] : -1);
     }
 
     private Map<String, String> environment() {
         Map<String, String> environment = Machine.describe();
         environment.put("client", "Netty pooled allocator, fast mode, " + config.clientThreads() + " thread(s)");
         environment.put("server.jvm", String.join(" ", serverFlags(JvmMode.DEFAULT)));
+        for (JvmMode mode : config.modes()) {
+            environment.put("mode." + mode.label(), modeFlags(mode));
+        }
+        environment.put("pinning", pinning.active() ? "client CPU " + CLIENT_CPU + ", servers CPU " + SERVER_CPU
+            : "none (" + pinning.reason() + ")");
         return environment;
     }
 

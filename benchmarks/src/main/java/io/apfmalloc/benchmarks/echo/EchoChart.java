@@ -2,6 +2,7 @@ package io.apfmalloc.benchmarks.echo;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.harness.ChartStyle;
+import io.apfmalloc.benchmarks.harness.RatioInterval;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 /**
  * Draws an echo report as one PNG of three bar charts, one group of bars per configuration and one bar per
- * allocator: throughput over the best peer's, p99 latency over the best peer's, and the server's peak resident set.
+ * allocator: throughput, server CPU time per message and p99 latency over the best peer's, and the server's peak
+ * resident set.
  */
 final class EchoChart {
     private static final int WIDTH = 1400;
@@ -27,9 +29,11 @@ final class EchoChart {
     static void write(EchoReport report, String subtitle, Path file) throws IOException {
         List<CategoryChart> charts = List.of(
             chart(report, "Echo throughput ÷ best Netty allocator (higher is better) — " + subtitle,
-                "messages/s ÷ best peer", EchoCell::throughputRatio),
+                "messages/s ÷ best peer", cell -> estimate(cell.throughputRatio())),
+            chart(report, "Server CPU time per message ÷ best Netty allocator (lower is better)", "CPU/msg ÷ best peer",
+                cell -> estimate(cell.cpuRatio())),
             chart(report, "p99 round-trip latency ÷ best Netty allocator (lower is better)", "p99 ÷ best peer",
-                EchoCell::p99Ratio),
+                cell -> estimate(cell.p99Ratio())),
             chart(report, "Server peak resident set (MiB)", "MiB", cell -> cell.peakRssBytes() / (1 << 20)));
         BitmapEncoder.saveBitmap(charts, charts.size(), 1, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -50,6 +54,10 @@ final class EchoChart {
             }
         }
         return chart;
+    }
+
+    private static double estimate(RatioInterval ratio) {
+        return ratio == null ? Double.NaN : ratio.estimate();
     }
 
     private static double finite(double value) {

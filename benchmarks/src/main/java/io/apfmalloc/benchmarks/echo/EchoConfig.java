@@ -23,21 +23,25 @@ import java.util.stream.Collectors;
  *                   the best of those other than {@code apf}
  * @param connections {@code echo.connections}: connections per run, 16 by default
  * @param inFlight {@code echo.inflight}: messages in flight per connection, 4 by default
- * @param warmupSeconds {@code echo.warmup}: unmeasured load before each measured window, 0.5 by
+ * @param warmupSeconds {@code echo.warmup}: unmeasured load before each measured window, 0.25 by
  *                      default (servers and client are already warm; this lets caches settle on the size)
- * @param measureSeconds {@code echo.seconds}: each measured window, 1.5 by default
+ * @param measureSeconds {@code echo.seconds}: each measured window, 0.75 by default: more, shorter repeats give a
+ *                       narrower confidence interval in the same time than fewer long ones
  * @param serverWarmupSeconds {@code echo.serverWarmup}: unmeasured load each fresh server gets first (JIT
  *                            compilation), 2 by default
- * @param repeats {@code echo.repeats}: measured runs per allocator and configuration, interleaved, 2 by default
+ * @param repeats {@code echo.repeats}: measured runs per allocator and configuration, interleaved, 5 by default
+ *                (the pairs behind each ratio's confidence interval)
  * @param serverThreads {@code echo.serverThreads}: the server's event-loop threads, 1 by default
  * @param clientThreads {@code echo.clientThreads}: the client's event-loop threads, 1 by default
+ * @param pinCpus {@code echo.pin}: pin the client to CPU 0 and the servers to CPU 1 with {@code taskset} where it
+ *                is present, {@code true} by default
  * @param serverJvmArgs {@code echo.serverJvmArgs}: extra server JVM flags, space-separated, none by default
  * @param resultsDirectory {@code echo.results}: where the CSV, JSON and PNG go, {@code results} by default
  */
 public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, List<JvmMode> modes,
                          List<ComparedAllocator> allocators, int connections, int inFlight, double warmupSeconds,
                          double measureSeconds, double serverWarmupSeconds, int repeats, int serverThreads,
-                         int clientThreads, List<String> serverJvmArgs, Path resultsDirectory) {
+                         int clientThreads, boolean pinCpus, List<String> serverJvmArgs, Path resultsDirectory) {
 
     /** Checks the settings and copies the lists. */
     public EchoConfig {
@@ -78,12 +82,13 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
             Settings.list("echo.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
             Integer.parseInt(Settings.property("echo.connections", "16")),
             Integer.parseInt(Settings.property("echo.inflight", "4")),
-            Double.parseDouble(Settings.property("echo.warmup", "0.5")),
-            Double.parseDouble(Settings.property("echo.seconds", "1.5")),
+            Double.parseDouble(Settings.property("echo.warmup", "0.25")),
+            Double.parseDouble(Settings.property("echo.seconds", "0.75")),
             Double.parseDouble(Settings.property("echo.serverWarmup", "2")),
-            Integer.parseInt(Settings.property("echo.repeats", "2")),
+            Integer.parseInt(Settings.property("echo.repeats", "5")),
             Integer.parseInt(Settings.property("echo.serverThreads", "1")),
             Integer.parseInt(Settings.property("echo.clientThreads", "1")),
+            Boolean.parseBoolean(Settings.property("echo.pin", "true")),
             Settings.words("echo.serverJvmArgs"),
             Path.of(Settings.property("echo.results", "results")));
     }
@@ -115,6 +120,7 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
         properties.put("echo.repeats", String.valueOf(repeats));
         properties.put("echo.serverThreads", String.valueOf(serverThreads));
         properties.put("echo.clientThreads", String.valueOf(clientThreads));
+        properties.put("echo.pin", String.valueOf(pinCpus));
         properties.put("echo.serverJvmArgs", String.join(" ", serverJvmArgs));
         properties.put("echo.results", resultsDirectory.toString());
         return properties;

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * {@code java} and class path, and ends by itself when this JVM does (its input closes).
  */
 public final class ChildJvm implements AutoCloseable {
+    /** Every child JVM's flag: the allocator maps memory, and Netty's epoll loads JNI, through restricted calls. */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     /** The answer queued when the child's output ends. */
     private static final String END = "\0end";
     private static final long QUIT_TIMEOUT_SECONDS = 10;
@@ -54,7 +56,7 @@ public final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
             .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add(NATIVE_ACCESS);
         command.addAll(jvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -110,6 +112,11 @@ public final class ChildJvm implements AutoCloseable {
             lines.add("ERROR reading the output of " + name + ": " + e);
         }
         lines.add(END);
+    }
+
+    /** Returns the child's process id (under {@code taskset}, the JVM's own: {@code taskset} execs it). */
+    public long pid() {
+        return process.pid();
     }
 
     /** Sends one command line. */

@@ -36,7 +36,7 @@ public class AllocateReleaseBenchmark {
     public ComparedAllocator allocator;
 
     /** The buffer's capacity in bytes. */
-    @Param({"256", "4096", "65536"})
+    @Param({"64", "256", "1024", "4096", "16384", "65536"})
     public int size;
 
     private ByteBufAllocator buffers;

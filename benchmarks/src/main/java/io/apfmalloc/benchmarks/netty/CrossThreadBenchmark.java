@@ -48,7 +48,7 @@ public class CrossThreadBenchmark {
     public ComparedAllocator allocator;
 
     /** The buffer's capacity in bytes. */
-    @Param({"256", "4096"})
+    @Param({"256", "1024", "4096", "16384"})
     public int size;
 
     private ByteBufAllocator buffers;

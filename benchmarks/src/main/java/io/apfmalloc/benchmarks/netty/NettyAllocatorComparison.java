@@ -2,6 +2,7 @@ package io.apfmalloc.benchmarks.netty;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
+import io.apfmalloc.benchmarks.harness.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +39,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * all of them alike; each allocator's figure is its best round (mean ops/s over the round's measured iterations),
  * and {@code ±} is half the spread between its rounds, the noise to assume. Settings, as system properties:
  * <ul>
- *   <li>{@code netty.bench.shapes}: comma-separated shape ids to run, or {@code all} (default: those marked by
- *       default in {@link #shapes()})</li>
+ *   <li>{@code netty.bench.shapes}: comma-separated shape ids or set names ({@code default}, {@code loops}) to
+ *       run, or {@code all} (default: the {@code default} set of {@link #shapes()})</li>
  *   <li>{@code netty.bench.modes}: {@code default}, {@code fast} or both (default: both)</li>
  *   <li>{@code netty.bench.rounds}: rounds per shape and mode (default 2)</li>
  *   <li>{@code netty.bench.warmups}, {@code netty.bench.iterations}: per fork (default 1 and 2), each
@@ -66,37 +68,94 @@ public final class NettyAllocatorComparison {
      * @param benchmark class and method (or group) name
      * @param params    parameters other than the allocator
      * @param label     the secondary result to report (a group's allocating thread), or null for the primary
-     * @param byDefault whether a run without {@code netty.bench.shapes} includes it
+     * @param sets      the named sets it belongs to: {@value #DEFAULT_SET} (a run without
+     *                  {@code netty.bench.shapes}) and {@value #EVENT_LOOP_SET} (the event-loop shapes of the
+     *                  Netty-speed issue: allocate-release 64 B-16 KiB, bursts, cross-thread, accessors)
      */
     record Shape(String id, String title, String benchmark, Map<String, String> params, String label,
-                 boolean byDefault) {
+                 Set<String> sets) {
     }
+
+    /** The set a run without {@code netty.bench.shapes} runs. */
+    static final String DEFAULT_SET = "default";
+    /** The set {@code -Dnetty.bench.shapes=loops} runs. */
+    static final String EVENT_LOOP_SET = "loops";
 
     static List<Shape> shapes() {
         String steady = SteadyStateBenchmark.class.getName();
-        String allocateRelease = AllocateReleaseBenchmark.class.getName();
-        String crossThread = CrossThreadBenchmark.class.getName();
-        return List.of(
+        List<Shape> shapes = new ArrayList<>(List.of(
             new Shape("steady", "steady state, 8,192 live, 256 B-64 KiB, direct", steady + ".direct", Map.of(),
-                null, true),
+                null, Set.of(DEFAULT_SET)),
             new Shape("steady-heap", "steady state, 8,192 live, 256 B-64 KiB, heap", steady + ".heap", Map.of(),
-                null, true),
-            new Shape("ar-256", "allocate-release, 1 thread, 256 B", allocateRelease + ".oneThread",
-                Map.of("size", "256"), null, true),
-            new Shape("ar-4k", "allocate-release, 1 thread, 4 KiB", allocateRelease + ".oneThread",
-                Map.of("size", "4096"), null, true),
-            new Shape("ar-64k", "allocate-release, 1 thread, 64 KiB", allocateRelease + ".oneThread",
-                Map.of("size", "65536"), null, true),
-            new Shape("ar2-256", "allocate-release, 2 threads, 256 B", allocateRelease + ".twoThreads",
-                Map.of("size", "256"), null, true),
-            new Shape("ar2-4k", "allocate-release, 2 threads, 4 KiB", allocateRelease + ".twoThreads",
-                Map.of("size", "4096"), null, false),
-            new Shape("cross-256", "allocate on one thread, release on another, 256 B",
-                crossThread + ".handOff", Map.of("size", "256"), "allocate", false),
-            new Shape("cross-4k", "allocate on one thread, release on another, 4 KiB",
-                crossThread + ".handOff", Map.of("size", "4096"), "allocate", true),
+                null, Set.of(DEFAULT_SET))));
+        String allocateRelease = AllocateReleaseBenchmark.class.getName();
+        for (int size : List.of(64, 256, 1024, 4096, 16384, 65536)) {
+            boolean byDefault = size == 256 || size == 4096 || size == 65536;
+            boolean issue = size <= 16384;
+            shapes.add(new Shape("ar-" + label(size), "allocate-release, 1 thread, " + title(size),
+                allocateRelease + ".oneThread", Map.of("size", String.valueOf(size)), null,
+                sets(byDefault, issue)));
+            shapes.add(new Shape("ar2-" + label(size), "allocate-release, 2 threads, " + title(size),
+                allocateRelease + ".twoThreads", Map.of("size", String.valueOf(size)), null,
+                sets(size == 256, issue)));
+        }
+        String burst = BurstBenchmark.class.getName();
+        for (int size : List.of(256, 16384)) {
+            for (BurstBenchmark.ReleaseOrder order : BurstBenchmark.ReleaseOrder.values()) {
+                String id = "burst-" + label(size) + "-" + order.name().toLowerCase(Locale.ROOT);
+                String title = "burst of " + BurstBenchmark.BURST + " x " + title(size) + " released " + order;
+                Map<String, String> params = Map.of("size", String.valueOf(size), "order", order.name());
+                shapes.add(new Shape(id, title + ", 1 thread", burst + ".oneThread", params, null,
+                    sets(false, true)));
+                shapes.add(new Shape(id.replace("burst-", "burst2-"), title + ", 2 threads", burst + ".twoThreads",
+                    params, null, sets(false, true)));
+            }
+        }
+        String crossThread = CrossThreadBenchmark.class.getName();
+        for (int size : List.of(256, 1024, 4096, 16384)) {
+            shapes.add(new Shape("cross-" + label(size), "allocate on one thread, release on another, "
+                + title(size), crossThread + ".handOff", Map.of("size", String.valueOf(size)), "allocate",
+                sets(size == 4096, size == 1024 || size == 16384)));
+        }
+        String accessor = AccessorBenchmark.class.getName();
+        shapes.addAll(List.of(
+            new Shape("ints", "256 x writeInt + readInt on 1 KiB, 1 thread", accessor + ".ints", Map.of(), null,
+                sets(false, true)),
+            new Shape("ints2", "256 x writeInt + readInt on 1 KiB, 2 threads", accessor + ".intsTwoThreads",
+                Map.of(), null, sets(false, true)),
+            new Shape("bytes", "1 KiB writeBytes + readBytes, 1 thread", accessor + ".bytes", Map.of(), null,
+                sets(false, true)),
+            new Shape("bytes2", "1 KiB writeBytes + readBytes, 2 threads", accessor + ".bytesTwoThreads", Map.of(),
+                null, sets(false, true)),
+            new Shape("pipe", "1 KiB out to a Pipe and back, 1 thread", accessor + ".channel", Map.of(), null,
+                sets(false, true)),
+            new Shape("pipe2", "1 KiB out to a Pipe and back, 2 threads", accessor + ".channelTwoThreads",
+                Map.of(), null, sets(false, true)),
             new Shape("grow", "allocate and grow 256 B -> 16 KiB (512 B writes)",
-                AllocateAndGrowBenchmark.class.getName() + ".grow", Map.of("finalSize", "16384"), null, true));
+                AllocateAndGrowBenchmark.class.getName() + ".grow", Map.of("finalSize", "16384"), null,
+                sets(true, false))));
+        return List.copyOf(shapes);
+    }
+
+    private static Set<String> sets(boolean byDefault, boolean eventLoopIssue) {
+        Set<String> sets = new HashSet<>();
+        if (byDefault) {
+            sets.add(DEFAULT_SET);
+        }
+        if (eventLoopIssue) {
+            sets.add(EVENT_LOOP_SET);
+        }
+        return Set.copyOf(sets);
+    }
+
+    /** Returns a size as in shape ids: {@code 64}, {@code 1k}, {@code 16k}. */
+    private static String label(int size) {
+        return size >= 1024 ? size / 1024 + "k" : String.valueOf(size);
+    }
+
+    /** Returns a size as in shape titles: {@code 64 B}, {@code 1 KiB}. */
+    private static String title(int size) {
+        return Settings.formatBytes(size);
     }
 
     /** One allocator's figure: its best and worst round, each the mean ops/s of the round's iterations. */
@@ -114,8 +173,9 @@ public final class NettyAllocatorComparison {
         Set<String> modeNames = listProperty("netty.bench.modes");
         List<Shape> shapes = shapes().stream()
             .filter(shape -> wanted.isEmpty()
-                ? shape.byDefault()
-                : wanted.contains("all") || wanted.contains(shape.id()))
+                ? shape.sets().contains(DEFAULT_SET)
+                : wanted.contains("all") || wanted.contains(shape.id())
+                    || shape.sets().stream().anyMatch(wanted::contains))
             .toList();
         List<JvmMode> modes = Arrays.stream(JvmMode.values())
             .filter(mode -> modeNames.isEmpty() || modeNames.contains(mode.name().toLowerCase(Locale.ROOT)))

@@ -114,11 +114,11 @@ public final class PatternBenchmark {
             out.printf(Locale.ROOT, "%s %s JIT warm-up %.1f s%n", progress.prefix(), name, config.jitWarmupSeconds());
             child.await("READY", ANSWER_TIMEOUT_SECONDS, line -> { });
             replay(child, new ReplayCell(mix, cells.getFirst().liveBuffers(), 1, config.jitWarmupSeconds(),
-                Replay.SAMPLE_MILLIS / 1e3), false);
+                Replay.SAMPLE_MILLIS / 1e3, cells.getFirst().style()), false);
             progress.advance(CHILD_START_SECONDS + config.jitWarmupSeconds() + CELL_OVERHEAD_SECONDS);
             for (ReplayCell cell : cells) {
-                out.printf(Locale.ROOT, "%s %s %,6d × %d ", progress.prefix(), name, cell.liveBuffers(),
-                    cell.threads());
+                out.printf(Locale.ROOT, "%s %s %,6d × %d %s", progress.prefix(), name, cell.liveBuffers(),
+                    cell.threads(), cell.style() == ReplayStyle.PAGES ? "" : cell.style().label() + " ");
                 ReplayResult result = replay(child, cell, true);
                 runs.add(new PatternRun(mode, allocator, repeat, cell, result));
                 progress.runDone(cell.warmupSeconds() + cell.measureSeconds() + CELL_OVERHEAD_SECONDS);

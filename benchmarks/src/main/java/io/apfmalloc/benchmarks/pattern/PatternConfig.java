@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  * @param mixes            {@code pattern.mixes}: the size mixes, {@code proxy,gateway}
  * @param liveBuffers      {@code pattern.live}: live buffers per event loop, {@code 128,1024,8192,65536}
  * @param threads          {@code pattern.threads}: event loops replaying at once, {@code 1,2}
+ * @param styles           {@code pattern.styles}: replay styles ({@link ReplayStyle}), {@code pages}; Netty's
+ *                         microbenchmark's shape is {@code netty-direct,netty-heap,netty-direct-rw,netty-heap-rw}
  * @param modes            {@code pattern.modes}: JVM modes, {@code default,fast}
  * @param allocators       {@code pattern.allocators}: {@code apf,pooled,adaptive,unpooled}; ratios are to the best of
  *                         those other than {@code apf}
@@ -32,21 +34,22 @@ import java.util.stream.Collectors;
  * @param resultsDirectory {@code pattern.results}: where the CSV and the log go, {@code results} by default
  */
 public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, List<Integer> threads,
-                            List<JvmMode> modes, List<ComparedAllocator> allocators, double warmupSeconds,
-                            double measureSeconds, double jitWarmupSeconds, int repeats, long maxLiveBytes,
-                            List<String> jvmArgs, Path resultsDirectory) {
+                            List<ReplayStyle> styles, List<JvmMode> modes, List<ComparedAllocator> allocators,
+                            double warmupSeconds, double measureSeconds, double jitWarmupSeconds, int repeats,
+                            long maxLiveBytes, List<String> jvmArgs, Path resultsDirectory) {
 
     /** Checks the settings and copies the lists; live buffers and threads are sorted, smallest first. */
     public PatternConfig {
         mixes = List.copyOf(mixes);
         liveBuffers = liveBuffers.stream().sorted().toList();
         threads = threads.stream().sorted().toList();
+        styles = List.copyOf(styles);
         modes = List.copyOf(modes);
         allocators = List.copyOf(allocators);
         jvmArgs = List.copyOf(jvmArgs);
-        if (mixes.isEmpty() || liveBuffers.isEmpty() || threads.isEmpty() || modes.isEmpty()
+        if (mixes.isEmpty() || liveBuffers.isEmpty() || threads.isEmpty() || styles.isEmpty() || modes.isEmpty()
             || allocators.isEmpty()) {
-            throw new IllegalArgumentException("mixes, live, threads, modes and allocators must not be empty");
+            throw new IllegalArgumentException("mixes, live, threads, styles, modes and allocators must not be empty");
         }
         if (liveBuffers.getFirst() < 1 || threads.getFirst() < 1 || repeats < 1 || maxLiveBytes < 1) {
             throw new IllegalArgumentException("live " + liveBuffers + ", threads " + threads + ", repeats "
@@ -64,6 +67,7 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
             Settings.list("pattern.mixes", "proxy,gateway", TrafficMix::of),
             Settings.list("pattern.live", "128,1024,8192,65536", Integer::valueOf),
             Settings.list("pattern.threads", "1,2", Integer::valueOf),
+            Settings.list("pattern.styles", "pages", ReplayStyle::of),
             Settings.list("pattern.modes", "default,fast", JvmMode::of),
             Settings.list("pattern.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
             Double.parseDouble(Settings.property("pattern.warmup", "0.2")),
@@ -75,10 +79,13 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
             Path.of(Settings.property("pattern.results", "results")));
     }
 
-    /** Returns the cells one child runs for {@code mix}, in order: live buffers, then threads, smallest first. */
+    /**
+     * Returns the cells one child runs for {@code mix}, in order: live buffers, then threads, smallest first, then
+     * the styles as given.
+     */
     public List<ReplayCell> cells(TrafficMix mix) {
-        return liveBuffers.stream().flatMap(live -> threads.stream()
-            .map(threadCount -> new ReplayCell(mix, live, threadCount, warmupSeconds, measureSeconds))).toList();
+        return liveBuffers.stream().flatMap(live -> threads.stream().flatMap(threadCount -> styles.stream()
+            .map(style -> new ReplayCell(mix, live, threadCount, warmupSeconds, measureSeconds, style)))).toList();
     }
 
     /** Returns whether {@code cell} fits {@link #maxLiveBytes}. */
@@ -92,6 +99,7 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
         properties.put("pattern.mixes", mixes.stream().map(TrafficMix::label).collect(Collectors.joining(",")));
         properties.put("pattern.live", liveBuffers.stream().map(String::valueOf).collect(Collectors.joining(",")));
         properties.put("pattern.threads", threads.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        properties.put("pattern.styles", styles.stream().map(ReplayStyle::label).collect(Collectors.joining(",")));
         properties.put("pattern.modes", modes.stream().map(JvmMode::label).collect(Collectors.joining(",")));
         properties.put("pattern.allocators", allocators.stream().map(ComparedAllocator::label)
             .collect(Collectors.joining(",")));

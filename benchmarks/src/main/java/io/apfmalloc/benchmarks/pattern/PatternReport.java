@@ -23,7 +23,8 @@ public final class PatternReport {
     /** The target for time per operation: at most this fraction of the best peer's. */
     public static final double TIME_TARGET = 0.8;
     /** The columns of the CSV, one row per run. */
-    static final List<String> CSV_COLUMNS = List.of("mode", "mix", "live_buffers", "threads", "allocator", "repeat",
+    static final List<String> CSV_COLUMNS = List.of("mode", "mix", "style", "live_buffers", "threads", "allocator",
+        "repeat",
         "operations", "ns_per_op", "cpu_ns_per_op", "live_bytes", "base_rss_bytes", "peak_rss_bytes",
         "peak_held_bytes", "rss_after_release_bytes", "held_after_release_bytes");
 
@@ -117,8 +118,9 @@ public final class PatternReport {
      * peer's (target at most {@value #TIME_TARGET}×), resident set against adaptive's (target at most 1×).
      */
     public String headline() {
-        StringBuilder table = new StringBuilder("| mode | mix | live × threads | apf ns/op | best peer | its ns/op "
-            + "| apf ÷ best | ≤ 0.8? | CPU ÷ best | apf RSS MiB | adaptive RSS MiB | apf ÷ adaptive | ≤ 1? |\n"
+        StringBuilder table = new StringBuilder("| mode | mix | live × threads (style) | apf ns/op | best peer "
+            + "| its ns/op | apf ÷ best | ≤ 0.8? | CPU ÷ best | apf RSS MiB | adaptive RSS MiB | apf ÷ adaptive "
+            + "| ≤ 1? |\n"
             + "|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|\n");
         for (Cell apf : cells) {
             if (apf.allocator() != ComparedAllocator.APF || Double.isNaN(apf.timeRatio())) {
@@ -131,9 +133,9 @@ public final class PatternReport {
                 && c.allocator() == ComparedAllocator.ADAPTIVE).findFirst().orElse(null);
             String[] parts = apf.configuration().split(" ");
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %.1f | **%.2f** | %s | %s | %.0f "
-                    + "| %s | %s | %s |%n", parts[0], parts[1], parts[2], apf.nanosPerOp(), best.allocator().label(),
-                best.nanosPerOp(), apf.timeRatio(), apf.timeRatio() <= TIME_TARGET ? "yes" : "no",
-                ratio(apf.cpuRatio()),
+                    + "| %s | %s | %s |%n", parts[0], parts[1], shape(parts), apf.nanosPerOp(),
+                best.allocator().label(), best.nanosPerOp(), apf.timeRatio(),
+                apf.timeRatio() <= TIME_TARGET ? "yes" : "no", ratio(apf.cpuRatio()),
                 mebibytes(apf.peakRssBytes()), adaptive == null ? "–" : String.format(Locale.ROOT, "%.0f",
                     mebibytes(adaptive.peakRssBytes())), ratio(apf.rssToAdaptive()),
                 Double.isNaN(apf.rssToAdaptive()) ? "–" : apf.rssToAdaptive() <= 1 ? "yes" : "no"));
@@ -141,18 +143,23 @@ public final class PatternReport {
         return table.toString();
     }
 
+    /** Returns a configuration's live buffers × threads and, unless it is this benchmark's own, its style. */
+    private static String shape(String[] configurationParts) {
+        return String.join(" ", Arrays.copyOfRange(configurationParts, 2, configurationParts.length));
+    }
+
     /** Returns every allocator's medians in Markdown, one row per configuration and allocator. */
     public String table() {
-        StringBuilder table = new StringBuilder("| mode | mix | live × threads | allocator | ns/op | spread "
+        StringBuilder table = new StringBuilder("| mode | mix | live × threads (style) | allocator | ns/op | spread "
             + "| CPU ns/op | × best peer | RSS MiB | RSS × best | RSS × adaptive | held MiB | live MiB |\n"
             + "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell cell : cells) {
             String[] parts = cell.configuration().split(" ");
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.0f%% | %.1f | %s | %.0f | %s | %s "
-                    + "| %.1f | %.1f |%n", parts[0], parts[1], parts[2], cell.allocator().label(), cell.nanosPerOp(),
-                cell.spreadPercent(), cell.cpuNanosPerOp(), ratio(cell.timeRatio()), mebibytes(cell.peakRssBytes()),
-                ratio(cell.rssRatio()), ratio(cell.rssToAdaptive()), mebibytes(cell.peakHeldBytes()),
-                mebibytes(cell.liveBytes())));
+                    + "| %.1f | %.1f |%n", parts[0], parts[1], shape(parts), cell.allocator().label(),
+                cell.nanosPerOp(), cell.spreadPercent(), cell.cpuNanosPerOp(), ratio(cell.timeRatio()),
+                mebibytes(cell.peakRssBytes()), ratio(cell.rssRatio()), ratio(cell.rssToAdaptive()),
+                mebibytes(cell.peakHeldBytes()), mebibytes(cell.liveBytes())));
         }
         return table.toString();
     }
@@ -173,7 +180,7 @@ public final class PatternReport {
         lines.add(String.join(",", CSV_COLUMNS));
         for (PatternRun run : runs) {
             ReplayResult result = run.result();
-            lines.add(String.join(",", run.mode().label(), run.cell().mix().label(),
+            lines.add(String.join(",", run.mode().label(), run.cell().mix().label(), run.cell().style().label(),
                 String.valueOf(run.cell().liveBuffers()), String.valueOf(run.cell().threads()),
                 run.allocator().label(), String.valueOf(run.repeat()), String.valueOf(result.operations()),
                 String.format(Locale.ROOT, "%.2f", result.nanosPerOperation()),

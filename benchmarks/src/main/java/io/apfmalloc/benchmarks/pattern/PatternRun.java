@@ -14,8 +14,12 @@ import io.apfmalloc.benchmarks.JvmMode;
  */
 public record PatternRun(JvmMode mode, ComparedAllocator allocator, int repeat, ReplayCell cell,
                          ReplayResult result) {
-    /** Returns {@code mode mix live×threads}, e.g. {@code default proxy 1024×2}: the runs' grouping for ratios. */
+    /**
+     * Returns {@code mode mix live×threads}, e.g. {@code default proxy 1024×2}, and the style unless it is this
+     * benchmark's own ({@code default websocket 1024×2 netty-heap}): the runs' grouping for ratios.
+     */
     public String configuration() {
-        return mode.label() + " " + cell.mix().label() + " " + cell.liveBuffers() + "×" + cell.threads();
+        return mode.label() + " " + cell.mix().label() + " " + cell.liveBuffers() + "×" + cell.threads()
+            + (cell.style() == ReplayStyle.PAGES ? "" : " " + cell.style().label());
     }
 }

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * Runs one {@link ReplayCell} in this JVM. Each event loop fills its own live set, then, for the warm-up and the
  * measured window, replaces a buffer chosen at random by a new one drawn from the mix, and finally releases them
  * all. Slots and sizes come from a fixed-seed sequence per loop, drawn before the windows, the same for every
- * allocator. Every new buffer is touched ({@link Buffers#touchPages}), so that live memory is resident as a filled
- * read buffer's is.
+ * allocator. In this benchmark's own style every new buffer is touched ({@link Buffers#touchPages}), so that live
+ * memory is resident as a filled read buffer's is; the cell's {@link ReplayStyle} says how slots are chosen, which
+ * memory is allocated and what is done to a new buffer.
  *
  * <p>While the measured window runs, the calling thread samples the resident set and the allocator's held memory
  * every {@value #SAMPLE_MILLIS} ms.
@@ -145,8 +146,8 @@ final class Replay {
             this.measured = measured;
             this.live = new ByteBuf[cell.liveBuffers()];
             this.random = new SplittableRandom(SEED + loop);
+            cell.style().releaseOrder(slots, cell.liveBuffers(), random);
             for (int i = 0; i < SEQUENCE; i++) {
-                slots[i] = random.nextInt(cell.liveBuffers());
                 sizes[i] = cell.mix().sizes().draw(random);
             }
         }
@@ -188,8 +189,7 @@ final class Replay {
         }
 
         private ByteBuf allocate(int size) {
-            ByteBuf buffer = allocator.directBuffer(size);
-            Buffers.touchPages(buffer);
+            ByteBuf buffer = cell.style().allocate(allocator, size);
             liveBytes += size;
             return buffer;
         }

@@ -14,9 +14,16 @@ import java.util.Map;
  * @param threads        event loops replaying at once
  * @param warmupSeconds  the unmeasured window after the live sets are filled
  * @param measureSeconds the measured window
+ * @param style          how buffers are released, which memory and what is done to a new one
  */
-public record ReplayCell(TrafficMix mix, int liveBuffers, int threads, double warmupSeconds, double measureSeconds) {
+public record ReplayCell(TrafficMix mix, int liveBuffers, int threads, double warmupSeconds, double measureSeconds,
+                         ReplayStyle style) {
     static final String TAG = "CELL";
+
+    /** Returns a cell of this benchmark's own style, {@link ReplayStyle#PAGES}. */
+    public ReplayCell(TrafficMix mix, int liveBuffers, int threads, double warmupSeconds, double measureSeconds) {
+        this(mix, liveBuffers, threads, warmupSeconds, measureSeconds, ReplayStyle.PAGES);
+    }
 
     /** Checks the cell. */
     public ReplayCell {
@@ -40,6 +47,7 @@ public record ReplayCell(TrafficMix mix, int liveBuffers, int threads, double wa
         values.put("threads", threads);
         values.put("warmup", warmupSeconds);
         values.put("measure", measureSeconds);
+        values.put("style", style.label());
         return KeyValueLine.format(TAG, values);
     }
 
@@ -48,6 +56,6 @@ public record ReplayCell(TrafficMix mix, int liveBuffers, int threads, double wa
         Map<String, String> values = KeyValueLine.parse(line);
         return new ReplayCell(TrafficMix.of(values.get("mix")), Math.toIntExact(KeyValueLine.longValue(values, "live")),
             Math.toIntExact(KeyValueLine.longValue(values, "threads")), Double.parseDouble(values.get("warmup")),
-            Double.parseDouble(values.get("measure")));
+            Double.parseDouble(values.get("measure")), ReplayStyle.of(values.get("style")));
     }
 }

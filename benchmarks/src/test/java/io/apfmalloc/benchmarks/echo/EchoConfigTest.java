@@ -35,7 +35,7 @@ class EchoConfigTest {
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LoadSpec(EchoTransport.NIO, 1, 0, 1, 1, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new EchoConfig(List.of(256), List.of(EchoTransport.NIO),
-            List.of(JvmMode.DEFAULT), List.of(ComparedAllocator.APF), 1, 1, 1, 0, 1, 1, 1, 1, List.of(),
+            List.of(JvmMode.DEFAULT), List.of(ComparedAllocator.APF), 1, 1, 1, 0, 1, 1, 1, 1, true, List.of(),
             Path.of("results")));
     }
 

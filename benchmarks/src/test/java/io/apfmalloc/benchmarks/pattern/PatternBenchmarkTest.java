@@ -19,8 +19,8 @@ class PatternBenchmarkTest {
     @Test
     void runsChildJvmsAndReportsRatiosAndCsv(@TempDir Path results) throws Exception {
         PatternConfig config = new PatternConfig(List.of(TrafficMix.GATEWAY), List.of(64), List.of(1, 2),
-            List.of(JvmMode.DEFAULT), List.of(ComparedAllocator.APF, ComparedAllocator.ADAPTIVE), 0.05, 0.1, 0.1, 1,
-            1L << 30, List.of(), results);
+            List.of(ReplayStyle.PAGES), List.of(JvmMode.DEFAULT), List.of(ComparedAllocator.APF,
+                ComparedAllocator.ADAPTIVE), 0.05, 0.1, 0.1, 1, 1L << 30, List.of(), results);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         PatternBenchmark benchmark = new PatternBenchmark(config, new PrintStream(progress, true,
             StandardCharsets.UTF_8));
@@ -42,7 +42,7 @@ class PatternBenchmarkTest {
         List<String> lines = Files.readAllLines(csv);
         assertEquals(String.join(",", PatternReport.CSV_COLUMNS), lines.getFirst());
         assertEquals(1 + 4, lines.size());
-        assertTrue(lines.get(1).startsWith("default,gateway,64,1,apf,1,"), lines.get(1));
+        assertTrue(lines.get(1).startsWith("default,gateway,pages,64,1,apf,1,"), lines.get(1));
     }
 
     @Test
