@@ -444,11 +444,6 @@ public final class Heap {
         return links;
     }
 
-    /** Returns whether superblocks track allocated blocks. */
-    public boolean isChecked() {
-        return checked;
-    }
-
     /** Returns the memory limit and the bytes mapped under it. */
     public MemoryLimit limit() {
         return limit;

@@ -115,11 +115,6 @@ public final class Descriptor {
         return blockCount;
     }
 
-    /** Returns whether this superblock tracks which blocks are with users (checked mode). */
-    public boolean isChecked() {
-        return allocatedBits != null;
-    }
-
     /** Volatile read of the anchor. */
     public long lvAnchor() {
         return (long) ANCHOR.getVolatile(this);
