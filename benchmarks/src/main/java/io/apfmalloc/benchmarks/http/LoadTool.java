@@ -57,6 +57,8 @@ public enum LoadTool {
 
         @Override
         List<String> arguments(LoadRequest request, Path workDirectory) throws IOException {
+            // h2load appends to its log: without this, every run's percentiles would include the runs before it.
+            Files.deleteIfExists(latencyLog(workDirectory));
             List<String> arguments = new ArrayList<>(List.of("-t1", "-c" + request.connections(),
                 "-m" + request.streams(), "-n", String.valueOf(request.requestCount()),
                 "--log-file=" + latencyLog(workDirectory)));

@@ -78,6 +78,10 @@ class HttpBenchmarkTest {
         assumeTrue(LoadTool.H2LOAD.isInstalled(), "h2load is not installed (benchmarks/install-http-load-tools.sh)");
         HttpReport report = runBenchmark(HttpProtocol.H2_JDK, List.of(HttpRoute.ECHO), results);
         assertEquals(2, report.runs().size());
+        Path log = Files.list(results).filter(Files::isDirectory).findFirst().orElseThrow()
+            .resolve("h2load-latency.log");
+        assertEquals(report.runs().getLast().load().requests(), Files.readAllLines(log).size(),
+            "the latency log holds the last run's requests, not the runs' before it too");
     }
 
     /** Runs apf and pooled for 1 s per route, no warm-up, and checks what every run and the files say. */
