@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Armeria recipe (docs/INTEGRATIONS.md): an Armeria server ({@code channelOption}/{@code childChannelOption})
  * and a {@code WebClient} whose {@code ClientFactory} has our allocator ({@code channelOption}), bodies from 1 byte
- * to 4 MiB echoed over 127.0.0.1 (HTTP/1.1 and HTTP/2 cleartext: Armeria's client upgrades by default), every body
- * checked, and our allocator's metric showing Armeria's event loops allocated the traffic.
+ * to 4 MiB echoed over 127.0.0.1, every body checked, and our allocator's metric showing Armeria's event loops
+ * allocated the traffic and got every buffer back.
  *
  * <p>What Armeria leaves on another allocator: {@code aggregate()} copies a request or response into a heap array;
  * with {@code AggregationOptions.usePooledObjects(alloc)} (here on the server) it keeps the body in buffers of the
