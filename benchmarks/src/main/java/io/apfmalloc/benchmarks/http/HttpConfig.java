@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * The settings of an HTTP benchmark run, each read from an {@code http.*} system property; an empty value means the
- * default. The defaults make the short run (about 12 minutes on two cores); {@code -Dhttp.seconds=10
+ * default. The defaults make the short run (8 to 10 minutes on two cores); {@code -Dhttp.seconds=10
  * -Dhttp.repeats=5} makes a long one.
  *
  * @param modes {@code http.modes}: JVM modes of the server, {@code default,fast}
