@@ -4,6 +4,7 @@ import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
 import io.apfmalloc.benchmarks.harness.CpuPinning;
+import io.apfmalloc.benchmarks.harness.Interleaving;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.ProcessCpu;
 import io.apfmalloc.benchmarks.harness.Progress;
@@ -133,18 +134,6 @@ public final class EchoBenchmark {
         out.println("results and child JVM logs: " + config.resultsDirectory().toAbsolutePath());
     }
 
-    /**
-     * Returns {@code allocators} starting at position {@code start} (modulo their count): each repeat and size starts
-     * with the next allocator, so that none always runs first, when the machine and the client's JIT are least warm
-     * (with a fixed order the first allocator's first repeat ran up to 2.4 times slower than its second).
-     */
-    static List<ComparedAllocator> rotated(List<ComparedAllocator> allocators, int start) {
-        int shift = start % allocators.size();
-        List<ComparedAllocator> order = new ArrayList<>(allocators.subList(shift, allocators.size()));
-        order.addAll(allocators.subList(0, shift));
-        return order;
-    }
-
     /** Starts one server per allocator, warms them up, runs every size and repeat interleaved, stops them. */
     private List<EchoRun> runGroup(ChildJvm client, JvmMode mode, EchoTransport transport)
             throws IOException, InterruptedException {
@@ -176,7 +165,8 @@ public final class EchoBenchmark {
             for (int sizeIndex = 0; sizeIndex < sizes.size(); sizeIndex++) {
                 int size = sizes.get(sizeIndex);
                 for (int repeat = 1; repeat <= config.repeats(); repeat++) {
-                    for (ComparedAllocator allocator : rotated(config.allocators(), sizeIndex + repeat - 1)) {
+                    for (ComparedAllocator allocator : Interleaving.rotated(config.allocators(),
+                            sizeIndex + repeat - 1)) {
                         out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", progress.prefix(), group,
                             EchoConfig.formatSize(size), repeat, config.repeats(), allocator.label());
                         ChildJvm server = servers.get(allocator);

@@ -1,12 +1,13 @@
 package io.apfmalloc.benchmarks.echo;
 
+import static io.apfmalloc.benchmarks.harness.Json.decimal;
+import static io.apfmalloc.benchmarks.harness.Json.object;
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.Json;
 import io.apfmalloc.benchmarks.harness.RatioInterval;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -310,7 +311,7 @@ public final class EchoReport {
         json.append("  \"settings\": ").append(object(new LinkedHashMap<>(config.asProperties()))).append(",\n");
         json.append("  \"environment\": ").append(object(new LinkedHashMap<>(environment))).append(",\n");
         json.append("  \"wallSeconds\": ").append(decimal(wallSeconds)).append(",\n");
-        json.append("  \"notes\": [").append(notes.stream().map(EchoReport::string).collect(Collectors.joining(", ")))
+        json.append("  \"notes\": [").append(notes.stream().map(Json::string).collect(Collectors.joining(", ")))
             .append("],\n");
         json.append("  \"runs\": [\n").append(runs.stream().map(run -> "    " + object(runValues(run)))
             .collect(Collectors.joining(",\n"))).append("\n  ],\n");
@@ -353,43 +354,5 @@ public final class EchoReport {
         values.put(name, ratio == null ? null : decimal(ratio.estimate()));
         values.put(name + "_low", ratio == null ? null : decimal(ratio.low()));
         values.put(name + "_high", ratio == null ? null : decimal(ratio.high()));
-    }
-
-    /** Formats a JSON object on one line: strings quoted, numbers (and null) as they are. */
-    private static String object(Map<String, ?> values) {
-        return values.entrySet().stream()
-            .map(e -> string(e.getKey()) + ": " + (e.getValue() instanceof String s ? string(s) : e.getValue()))
-            .collect(Collectors.joining(", ", "{", "}"));
-    }
-
-    /** Returns a decimal that prints in plain notation with at most 4 places, or null for NaN and infinities. */
-    private static Decimal decimal(double value) {
-        return Double.isNaN(value) || Double.isInfinite(value) ? null : new Decimal(value);
-    }
-
-    /** A number for CSV and JSON: plain notation (never {@code 1.2E7}), at most 4 decimal places. */
-    private record Decimal(double value) {
-        @Override
-        public String toString() {
-            return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
-        }
-    }
-
-    private static String string(String value) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }

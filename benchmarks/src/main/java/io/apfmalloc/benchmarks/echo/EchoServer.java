@@ -1,7 +1,8 @@
 package io.apfmalloc.benchmarks.echo;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
-import io.apfmalloc.benchmarks.harness.ProcessMemory;
+import io.apfmalloc.benchmarks.harness.ServerConsole;
+import io.apfmalloc.benchmarks.harness.ServerMeter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -13,16 +14,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,27 +28,16 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stats} answers a {@link ServerStats} line; {@code quit}, or the end of input, stops the server.
  */
 public final class EchoServer implements AutoCloseable {
-    /** How often resident set and held memory are sampled between {@code reset} and {@code stats}. */
-    private static final long SAMPLE_MILLIS = 100;
-
-    private final ByteBufAllocator allocator;
     private final EventLoopGroup group;
     private final Channel channel;
     private final EchoHandler handler;
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "echo-server-sampler");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicLong peakRss = new AtomicLong();
-    private final AtomicLong peakHeld = new AtomicLong();
-    private ScheduledFuture<?> sampling;
+    private final ServerMeter meter;
 
     private EchoServer(ByteBufAllocator allocator, EventLoopGroup group, Channel channel, EchoHandler handler) {
-        this.allocator = allocator;
         this.group = group;
         this.channel = channel;
         this.handler = handler;
+        this.meter = new ServerMeter(allocator);
     }
 
     /**
@@ -93,40 +75,22 @@ public final class EchoServer implements AutoCloseable {
 
     /** Starts sampling peaks anew and zeroes the read counters. Call from one thread at a time. */
     public synchronized void reset() {
-        stopSampling();
         handler.reads.reset();
         handler.directReads.reset();
-        peakRss.set(ProcessMemory.residentSetBytes());
-        peakHeld.set(ComparedAllocator.heldBytes(allocator));
-        sampling = sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        meter.reset();
     }
 
     /** Stops sampling and returns the figures since the last {@link #reset()}. Call from one thread at a time. */
     public synchronized ServerStats stats() {
-        stopSampling();
-        long rss = ProcessMemory.residentSetBytes();
-        long held = ComparedAllocator.heldBytes(allocator);
-        return new ServerStats(rss, Math.max(rss, peakRss.get()), held, Math.max(held, peakHeld.get()),
-            handler.reads.sum(), handler.directReads.sum(),
-            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted());
-    }
-
-    private void sample() {
-        peakRss.accumulateAndGet(ProcessMemory.residentSetBytes(), Math::max);
-        peakHeld.accumulateAndGet(ComparedAllocator.heldBytes(allocator), Math::max);
-    }
-
-    private void stopSampling() {
-        if (sampling != null) {
-            sampling.cancel(false);
-            sampling = null;
-        }
+        ServerMeter.Reading reading = meter.reading();
+        return new ServerStats(reading.rssBytes(), reading.peakRssBytes(), reading.heldBytes(),
+            reading.peakHeldBytes(), handler.reads.sum(), handler.directReads.sum(), reading.heapCommittedBytes());
     }
 
     /** Stops the server and its event loops. */
     @Override
     public void close() throws InterruptedException {
-        sampler.shutdownNow();
+        meter.close();
         channel.close().sync();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
     }
@@ -144,24 +108,8 @@ public final class EchoServer implements AutoCloseable {
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         try (EchoServer server = start(ComparedAllocator.of(args[0]), EchoTransport.of(args[1]), threads)) {
-            reply("PORT " + server.port());
-            BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String line = input.readLine(); line != null && !line.equals("quit"); line = input.readLine()) {
-                switch (line.trim()) {
-                    case "reset" -> {
-                        server.reset();
-                        reply("OK");
-                    }
-                    case "stats" -> reply(server.stats().toLine());
-                    default -> reply("ERROR unknown command: " + line);
-                }
-            }
+            ServerConsole.serve(server.port(), server::reset, () -> server.stats().toLine());
         }
-    }
-
-    private static void reply(String line) {
-        System.out.println(line);
-        System.out.flush();
     }
 
     /** Writes back what it reads; counts reads, and direct ones, for the stats. Shared by all channels. */

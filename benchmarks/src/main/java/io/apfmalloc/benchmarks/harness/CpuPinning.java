@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Pins child processes to one CPU each with Linux's {@code taskset}, so that a server and its load client do not
@@ -46,6 +48,21 @@ public final class CpuPinning {
     /** Returns what this pinning does, or why it does nothing. */
     public String reason() {
         return reason;
+    }
+
+    /**
+     * Returns {@code command} run on every CPU but {@code cpu} (a load generator beside a server pinned there), or
+     * {@code command} itself when not {@link #active()}.
+     */
+    public List<String> pinAwayFrom(List<String> command, int cpu) {
+        if (taskset == null) {
+            return command;
+        }
+        String others = IntStream.range(0, Runtime.getRuntime().availableProcessors()).filter(other -> other != cpu)
+            .mapToObj(String::valueOf).collect(Collectors.joining(","));
+        List<String> pinned = new ArrayList<>(List.of(taskset.toString(), "-c", others));
+        pinned.addAll(command);
+        return pinned;
     }
 
     /** Returns {@code command} run on CPU {@code cpu} only, or {@code command} itself when not {@link #active()}. */

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,17 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * repeats (the fewest an interval needs). Checks the rows, the tables and the files, not the figures.
  */
 class EchoBenchmarkTest {
-    @Test
-    void everyRepeatAndSizeStartsWithTheNextAllocator() {
-        List<ComparedAllocator> all = List.of(ComparedAllocator.values());
-        for (int start = 0; start < 2 * all.size(); start++) {
-            List<ComparedAllocator> order = EchoBenchmark.rotated(all, start);
-            assertEquals(all.get(start % all.size()), order.getFirst());
-            assertEquals(Set.copyOf(all), Set.copyOf(order), "every allocator runs once per round");
-            assertEquals(all.size(), order.size());
-        }
-    }
-
     @Test
     void runsServersAndClientAsProcessesAndWritesWellFormedResults(@TempDir Path results) throws Exception {
         System.setProperty("java.awt.headless", "true");
