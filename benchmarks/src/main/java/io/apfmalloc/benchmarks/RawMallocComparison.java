@@ -35,9 +35,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code -Dlong} for forks and iterations worth quoting (about thirty minutes). The table also goes to
  * {@code benchmarks/target/raw-malloc-comparison.md}. System properties narrow a development run:
  * {@code raw.shapes} ({@code pair,batch,handoff}), {@code raw.allocators}
- * ({@code apf,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined}), {@code raw.sizes}
- * ({@code 16,256,4096,65536}),
- * {@code raw.threads} ({@code 1,2}, for pair and batch).
+ * ({@code apf,apfSized,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined}),
+ * {@code raw.sizes} ({@code 16,256,4096,65536}), {@code raw.threads} ({@code 1,2}, for pair and batch).
  */
 public final class RawMallocComparison {
     /** How long to measure: the default run is short enough to run often, {@code raw.long} is worth quoting. */
@@ -62,15 +61,15 @@ public final class RawMallocComparison {
 
     private static final List<Shape> SHAPES = List.of(
         new Shape("pair", SameThreadPair.class,
-            List.of("apf", NATIVE_METHOD, "libcTransition", "arenaShared", "arenaConfined"), false),
+            List.of("apf", "apfSized", NATIVE_METHOD, "libcTransition", "arenaShared", "arenaConfined"), false),
         new Shape("batch", Batch.class, List.of("apf", NATIVE_METHOD, "arenaShared", "arenaConfined"), false),
         new Shape("handoff", HandOff.class, List.of("apf", NATIVE_METHOD, "arenaShared"), true));
 
     /** Columns of the main table; {@code libcTransition} gets a table of its own. */
-    private static final List<String> COLUMNS = List.of("apf", "glibc", "jemalloc", "mimalloc", "tcmalloc",
-        "arenaShared", "arenaConfined");
-    private static final List<String> HEADERS = List.of("apfmalloc", "glibc", "jemalloc", "mimalloc", "tcmalloc",
-        "Arena.ofShared", "Arena.ofConfined");
+    private static final List<String> COLUMNS = List.of("apf", "apfSized", "glibc", "jemalloc", "mimalloc",
+        "tcmalloc", "arenaShared", "arenaConfined");
+    private static final List<String> HEADERS = List.of("apfmalloc", "apf, sized free", "glibc", "jemalloc",
+        "mimalloc", "tcmalloc", "Arena.ofShared", "Arena.ofConfined");
 
     private static final String[] FORK_JVM_ARGS = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"};
 
@@ -109,7 +108,7 @@ public final class RawMallocComparison {
         Effort effort = Boolean.getBoolean("raw.long") ? Effort.LONG : Effort.SHORT;
         List<String> shapes = listProperty("raw.shapes", "pair,batch,handoff");
         List<String> allocators = listProperty("raw.allocators",
-            "apf,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined");
+            "apf,apfSized,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined");
         List<String> natives = NATIVES.stream().filter(allocators::contains).filter(RawMallocComparison::installed)
             .toList();
         List<String> sizes = listProperty("raw.sizes", "");
