@@ -260,17 +260,7 @@ public final class ApfAllocator {
             return;
         }
         assert ownerOf(address).sizeClass() == sizeClass : "0x" + Long.toHexString(address) + " of " + size;
-        ThreadCache cache = explicit != null ? explicit : caches.ownCache();
-        if (cache != null) {
-            cache.free(sizeClass, address);
-            return;
-        }
-        ThreadCache stripe = caches.lockStripe();
-        try {
-            stripe.free(sizeClass, address);
-        } finally {
-            stripe.unlock();
-        }
+        freeBlock(explicit, sizeClass, address, true);
     }
 
     /** Frees to {@code explicit}, or to the calling thread's cache or a stripe when it is null. */
@@ -287,6 +277,11 @@ public final class ApfAllocator {
         if (checked && !owner.markFreed(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
             throw new IllegalStateException("double free of 0x" + Long.toHexString(address));
         }
+        freeBlock(explicit, sizeClass, address, tracked);
+    }
+
+    /** Puts a small block into {@code explicit}, or the calling thread's cache, or a stripe. */
+    private void freeBlock(ThreadCache explicit, int sizeClass, long address, boolean tracked) {
         ThreadCache cache = explicit != null ? explicit : caches.ownCache();
         if (cache != null) {
             freeToCache(cache, sizeClass, address, tracked);
