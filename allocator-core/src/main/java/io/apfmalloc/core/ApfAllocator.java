@@ -2,6 +2,7 @@ package io.apfmalloc.core;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.apfmalloc.core.internal.heap.Heap;
+import io.apfmalloc.core.internal.heap.SuperblockArena;
 import io.apfmalloc.core.internal.os.ArrayMemorySource;
 import io.apfmalloc.core.internal.os.FaultInjectingMemorySource;
 import io.apfmalloc.core.internal.os.MemoryLimit;
@@ -43,6 +44,8 @@ public final class ApfAllocator {
     private static final System.Logger LOGGER = System.getLogger("io.apfmalloc.core");
 
     private final Heap heap;
+    /** The heap's arena, kept here for {@code free}'s fast way to a block's class. */
+    private final SuperblockArena arena;
     private final ThreadCaches caches;
     private final boolean checked;
     private final TuningPolicy tuningPolicy;
@@ -59,9 +62,14 @@ public final class ApfAllocator {
                 config.checked(), config.retainBytes());
         } else {
             this.arrays = null;
-            this.heap = new Heap(withFaults(OsMemory.INSTANCE, faultInjector), limit, OffHeapLinkStore.INSTANCE,
-                config.checked(), config.retainBytes());
+            // Injected faults refuse mappings, so an allocator under test maps each superblock alone.
+            SuperblockArena superblocks = faultInjector == null
+                ? SuperblockArena.reserve(OsMemory.INSTANCE, config.maxMemory())
+                : SuperblockArena.NONE;
+            this.heap = new Heap(superblocks, withFaults(OsMemory.INSTANCE, faultInjector), limit,
+                OffHeapLinkStore.INSTANCE, config.checked(), config.retainBytes());
         }
+        this.arena = heap.arena();
         CachePolicy policy = switch (config.tuningPolicy()) {
             case APF -> new ApfPolicy(config.apfTarget(), config.apfBurstLength(), config.apfHibernationLength(),
                 config.maxBinBytes(), config.apfMaxFetchBytes());
@@ -263,8 +271,22 @@ public final class ApfAllocator {
         freeBlock(explicit, sizeClass, address, true);
     }
 
-    /** Frees to {@code explicit}, or to the calling thread's cache or a stripe when it is null. */
+    /**
+     * Frees to {@code explicit}, or to the calling thread's cache or a stripe when it is null. A block of an arena
+     * superblock finds its class in the arena's flat map; everything else takes the page map's way. Kept this small
+     * so that the JIT inlines it into callers.
+     */
     void free(ThreadCache explicit, long address, boolean tracked) {
+        int arenaClass = checked ? -1 : arena.blockClassOf(address);
+        if (arenaClass >= 0) {
+            freeBlock(explicit, arenaClass, address, tracked);
+        } else {
+            freeByPageMap(explicit, address, tracked);
+        }
+    }
+
+    /** Frees what the arena does not map: large allocations, superblocks mapped alone, checked mode, bad input. */
+    private void freeByPageMap(ThreadCache explicit, long address, boolean tracked) {
         if (address == 0) {
             return;
         }

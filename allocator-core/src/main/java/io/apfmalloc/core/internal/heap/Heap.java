@@ -30,6 +30,7 @@ public final class Heap {
     private final DescriptorStack retiredDescriptors;
     private final DescriptorStack[] partialLists = new DescriptorStack[SizeClasses.COUNT];
     private final PageMap pageMap = new PageMap();
+    private final SuperblockArena arena;
     private final MemorySource source;
     private final MemoryLimit limit;
     private final LinkStore links;
@@ -39,16 +40,24 @@ public final class Heap {
     private final AtomicLong liveSuperblocks = new AtomicLong();
     private final AtomicLong largeBytes = new AtomicLong();
 
+    /** Makes an empty heap whose superblocks each get their own mapping from {@code source}. */
+    public Heap(MemorySource source, MemoryLimit limit, LinkStore links, boolean checked, long retainLimit) {
+        this(SuperblockArena.NONE, source, limit, links, checked, retainLimit);
+    }
+
     /**
      * Makes an empty heap.
      *
-     * @param source  where memory comes from
+     * @param arena   where superblocks are carved while it has room (off-heap heaps only)
+     * @param source  where large allocations, and superblocks past the arena, get their memory
      * @param limit   the limit every mapping is reserved against
      * @param links   how free-list links are read and written in the source's memory
      * @param checked     whether superblocks track which blocks are with users (double-free detection)
      * @param retainLimit bytes of wholly free superblocks kept mapped for reuse instead of going back to the OS
      */
-    public Heap(MemorySource source, MemoryLimit limit, LinkStore links, boolean checked, long retainLimit) {
+    public Heap(SuperblockArena arena, MemorySource source, MemoryLimit limit, LinkStore links, boolean checked,
+                long retainLimit) {
+        this.arena = arena;
         this.source = source;
         this.limit = limit;
         this.links = links;
@@ -180,13 +189,13 @@ public final class Heap {
      */
     private int fillFromNewSuperblock(int sizeClass, int want, long[] out, int at) {
         int superblockSize = SizeClasses.superblockSize(sizeClass);
-        long base = mapReserved(superblockSize, SizeClasses.SUPERBLOCK_ALIGNMENT);
+        long base = mapSuperblock(sizeClass);
         if (base == 0) {
             return 0;
         }
         Descriptor descriptor = obtainDescriptor();
         if (descriptor == null) {
-            unmapReserved(base, superblockSize);
+            releaseSuperblockMemory(base, sizeClass);
             return 0;
         }
         int blockCount = SizeClasses.blocksPerSuperblock(sizeClass);
@@ -201,6 +210,9 @@ public final class Heap {
             ? AnchorLayout.pack(PARTIAL, taken, blockCount - taken)
             : AnchorLayout.pack(FULL, 0, 0));
         liveSuperblocks.incrementAndGet();
+        if (arena.contains(base)) {
+            arena.mark(base, sizeClass);
+        }
         pageMap.set(base, superblockSize, descriptor);
         if (restIsFree) {
             partialLists[sizeClass].push(descriptor.id());
@@ -272,7 +284,7 @@ public final class Heap {
             int newState = allFree && !retained ? EMPTY : PARTIAL;
             if (descriptor.casAnchor(anchor, AnchorLayout.pack(newState, head, newCount))) {
                 if (newState == EMPTY) {
-                    releaseSuperblock(base, superblockSize);
+                    releaseSuperblock(base, sizeClass);
                     if (state == FULL) {
                         retire(descriptor);
                     }
@@ -327,7 +339,7 @@ public final class Heap {
                 && descriptor.casAnchor(anchor, AnchorLayout.pack(EMPTY, 0, blockCount))) {
                 int superblockSize = SizeClasses.superblockSize(sizeClass);
                 releaseRetention(superblockSize);
-                releaseSuperblock(descriptor.base(), superblockSize);
+                releaseSuperblock(descriptor.base(), sizeClass);
                 retire(descriptor);
             } else {
                 if (kept == keep.length) {
@@ -341,10 +353,37 @@ public final class Heap {
         }
     }
 
-    private void releaseSuperblock(long base, int superblockSize) {
-        pageMap.set(base, superblockSize, null);
+    private void releaseSuperblock(long base, int sizeClass) {
+        pageMap.set(base, SizeClasses.superblockSize(sizeClass), null);
         liveSuperblocks.decrementAndGet();
-        unmapReserved(base, superblockSize);
+        releaseSuperblockMemory(base, sizeClass);
+    }
+
+    /** Reserves a superblock's size under the limit and takes its range from the arena, or else from the source. */
+    private long mapSuperblock(int sizeClass) {
+        int superblockSize = SizeClasses.superblockSize(sizeClass);
+        if (!limit.tryReserve(superblockSize)) {
+            return 0;
+        }
+        long base = arena.take(sizeClass);
+        if (base == 0) {
+            base = source.map(superblockSize, SizeClasses.SUPERBLOCK_ALIGNMENT);
+        }
+        if (base == 0) {
+            limit.release(superblockSize);
+        }
+        return base;
+    }
+
+    /** Gives a superblock's memory back where {@link #mapSuperblock} got it, and its size back to the limit. */
+    private void releaseSuperblockMemory(long base, int sizeClass) {
+        int superblockSize = SizeClasses.superblockSize(sizeClass);
+        if (arena.contains(base)) {
+            arena.release(base, sizeClass);
+        } else {
+            source.unmap(base, superblockSize);
+        }
+        limit.release(superblockSize);
     }
 
     /**
@@ -417,6 +456,11 @@ public final class Heap {
     private void retire(Descriptor descriptor) {
         descriptor.markRetired();
         retiredDescriptors.push(descriptor.id());
+    }
+
+    /** Returns the arena superblocks are carved from ({@link SuperblockArena#NONE} when each is mapped alone). */
+    public SuperblockArena arena() {
+        return arena;
     }
 
     /** Returns the descriptor owning {@code address}'s 64 KiB unit, or {@code null}. Any thread. */

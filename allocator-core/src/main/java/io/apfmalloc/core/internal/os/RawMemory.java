@@ -19,6 +19,16 @@ public final class RawMemory {
         MemorySegment.copy(EVERYTHING, source, EVERYTHING, target, bytes);
     }
 
+    /** Reads the short at {@code address}. */
+    public static short getShort(long address) {
+        return EVERYTHING.get(ValueLayout.JAVA_SHORT_UNALIGNED, address);
+    }
+
+    /** Writes the short at {@code address}. */
+    public static void putShort(long address, short value) {
+        EVERYTHING.set(ValueLayout.JAVA_SHORT_UNALIGNED, address, value);
+    }
+
     /** Reads the int at {@code address}. */
     public static int getInt(long address) {
         return EVERYTHING.get(ValueLayout.JAVA_INT_UNALIGNED, address);
