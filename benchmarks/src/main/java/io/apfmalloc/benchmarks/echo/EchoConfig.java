@@ -95,7 +95,7 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
 
     /** Parses {@code 256}, {@code 4k}, {@code 4KiB}, {@code 1m}: bytes, with binary {@code k} and {@code m}. */
     static int parseSize(String text) {
-        return Math.toIntExact(Settings.parseBytes(text));
+        return Math.toIntExact(Settings.parseBytes("echo.sizes", text));
     }
 
     /** Formats a size as {@link #parseSize} reads it: {@code 256 B}, {@code 4 KiB}, {@code 64 KiB}, {@code 1 MiB}. */

@@ -47,7 +47,7 @@ public record FootprintConfig(TrafficMix mix, long liveBytes, int threads, doubl
     public static FootprintConfig fromSystemProperties() {
         return new FootprintConfig(
             TrafficMix.of(Settings.property("footprint.mix", "gateway")),
-            Settings.parseBytes(Settings.property("footprint.live", "256m")),
+            Settings.bytes("footprint.live", "256m"),
             Integer.parseInt(Settings.property("footprint.threads", "2")),
             Double.parseDouble(Settings.property("footprint.hold", "2")),
             Double.parseDouble(Settings.property("footprint.idle", "32")),

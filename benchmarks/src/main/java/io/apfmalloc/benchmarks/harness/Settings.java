@@ -1,8 +1,8 @@
 package io.apfmalloc.benchmarks.harness;
 
+import io.apfmalloc.core.Setting;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /** Benchmark settings read from system properties, where an empty value means the default. */
@@ -28,20 +28,22 @@ public final class Settings {
         return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 
+    /** Returns the size property {@code name} gives ({@link #parseBytes}), or {@code defaultValue}'s. */
+    public static long bytes(String name, String defaultValue) {
+        return parseBytes(name, property(name, defaultValue));
+    }
+
     /**
      * Parses {@code 256}, {@code 4k}, {@code 4KiB}, {@code 1m}, {@code 2g}: bytes, with binary {@code k}, {@code m}
-     * and {@code g}.
+     * and {@code g}, through the core's size parser ({@link Setting#size}); a unit spelt {@code KiB} or with a
+     * trailing {@code B}, and blanks, as the reports print sizes ({@code 4 KiB}), are read as the one-letter form.
+     *
+     * @param name the property the text comes from, for the error message
+     * @throws IllegalArgumentException naming the property, the text and the accepted form, if it is not a size
      */
-    public static long parseBytes(String text) {
-        String size = text.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
-        int shift = switch (size.isEmpty() ? ' ' : size.charAt(size.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            default -> 0;
-        };
-        String digits = shift == 0 ? size : size.substring(0, size.length() - 1);
-        return Math.multiplyExact(Long.parseLong(digits.trim()), 1L << shift);
+    public static long parseBytes(String name, String text) {
+        String size = text.replaceAll("\\s+", "").replaceFirst("(?i)(?<=[kmg])i?b$|(?<=\\d)b$", "");
+        return Setting.size(name, name, 0).parse(size);
     }
 
     /** Formats a size as {@link #parseBytes} reads it: {@code 256 B}, {@code 4 KiB}, {@code 1 MiB}, {@code 2 GiB}. */

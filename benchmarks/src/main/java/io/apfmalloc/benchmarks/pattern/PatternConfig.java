@@ -74,7 +74,7 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
             Double.parseDouble(Settings.property("pattern.seconds", "0.5")),
             Double.parseDouble(Settings.property("pattern.jitWarmup", "1")),
             Integer.parseInt(Settings.property("pattern.repeats", "2")),
-            Settings.parseBytes(Settings.property("pattern.maxLiveBytes", "4g")),
+            Settings.bytes("pattern.maxLiveBytes", "4g"),
             Settings.words("pattern.jvmArgs"),
             Path.of(Settings.property("pattern.results", "results")));
     }
