@@ -1,10 +1,9 @@
 package io.apfmalloc.benchmarks.classic;
 
+import io.apfmalloc.benchmarks.harness.Csv;
 import io.apfmalloc.benchmarks.harness.Statistics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -131,16 +130,10 @@ public final class ClassicReport {
 
     /** Writes one CSV line per measured run, with a header. */
     void writeCsv(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.join(",", CSV_COLUMNS));
-        for (RunRecord run : runs) {
-            RunResult result = run.result();
-            lines.add(String.join(",", run.workload(), String.valueOf(run.threads()), run.allocator().label(),
-                String.valueOf(run.repeat()), String.valueOf(result.operations()), String.valueOf(result.nanos()),
-                String.format(Locale.ROOT, "%.1f", result.operationsPerSecond()),
-                String.valueOf(result.peakRssBytes()), String.valueOf(result.rssAfterBytes())));
-        }
-        Files.write(file, lines);
+        Csv.write(file, CSV_COLUMNS, runs.stream().map(run -> List.of(run.workload(), run.threads(),
+            run.allocator().label(), run.repeat(), run.result().operations(), run.result().nanos(),
+            String.format(Locale.ROOT, "%.1f", run.result().operationsPerSecond()), run.result().peakRssBytes(),
+            run.result().rssAfterBytes())).toList());
     }
 
     private List<RunResult> cell(Workload workload, int threads, AllocatorKind kind) {

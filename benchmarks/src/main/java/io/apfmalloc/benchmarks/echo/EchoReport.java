@@ -1,15 +1,13 @@
 package io.apfmalloc.benchmarks.echo;
 
 import static io.apfmalloc.benchmarks.harness.Json.decimal;
-import static io.apfmalloc.benchmarks.harness.Json.object;
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.Csv;
 import io.apfmalloc.benchmarks.harness.Json;
 import io.apfmalloc.benchmarks.harness.RatioInterval;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -278,13 +276,7 @@ public final class EchoReport {
 
     /** Writes one CSV row per run, with {@link #CSV_COLUMNS} as the header; an unknown figure is empty. */
     public void writeCsv(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.join(",", CSV_COLUMNS));
-        for (EchoRun run : runs) {
-            lines.add(runValues(run).values().stream().map(value -> value == null ? "" : String.valueOf(value))
-                .collect(Collectors.joining(",")));
-        }
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        Csv.write(file, CSV_COLUMNS, runs.stream().map(run -> runValues(run).values()).toList());
     }
 
     /** Returns a run's figures by CSV column, in {@link #CSV_COLUMNS} order. */
@@ -298,26 +290,13 @@ public final class EchoReport {
             server.peakRssBytes(), server.rssBytes(), server.peakHeldBytes(), server.heldBytes(),
             server.heapCommittedBytes(), server.reads(), server.directReads(), run.serverCpuNanos(),
             decimal(run.serverCpuMicrosPerMessage()), load.verifiedMessages(), load.mismatchedMessages());
-        Map<String, Object> byColumn = new LinkedHashMap<>();
-        for (int i = 0; i < CSV_COLUMNS.size(); i++) {
-            byColumn.put(CSV_COLUMNS.get(i), values.get(i));
-        }
-        return byColumn;
+        return Json.byColumn(CSV_COLUMNS, values);
     }
 
     /** Writes the settings, environment, notes, runs and summary as one JSON object. */
     public void writeJson(Path file) throws IOException {
-        StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"settings\": ").append(object(new LinkedHashMap<>(config.asProperties()))).append(",\n");
-        json.append("  \"environment\": ").append(object(new LinkedHashMap<>(environment))).append(",\n");
-        json.append("  \"wallSeconds\": ").append(decimal(wallSeconds)).append(",\n");
-        json.append("  \"notes\": [").append(notes.stream().map(Json::string).collect(Collectors.joining(", ")))
-            .append("],\n");
-        json.append("  \"runs\": [\n").append(runs.stream().map(run -> "    " + object(runValues(run)))
-            .collect(Collectors.joining(",\n"))).append("\n  ],\n");
-        json.append("  \"summary\": [\n").append(cells.stream().map(cell -> "    " + object(cellValues(cell)))
-            .collect(Collectors.joining(",\n"))).append("\n  ]\n}\n");
-        Files.writeString(file, json, StandardCharsets.UTF_8);
+        Json.writeReport(file, config.asProperties(), environment, wallSeconds, notes,
+            runs.stream().map(EchoReport::runValues).toList(), cells.stream().map(EchoReport::cellValues).toList());
     }
 
     private static Map<String, Object> cellValues(EchoCell cell) {

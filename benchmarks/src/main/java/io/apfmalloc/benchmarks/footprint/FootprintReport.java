@@ -1,11 +1,9 @@
 package io.apfmalloc.benchmarks.footprint;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.Csv;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -97,17 +95,10 @@ public final class FootprintReport {
 
     /** Writes one CSV row per sample, with {@link #CSV_COLUMNS} as the header. */
     public void writeCsv(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.join(",", CSV_COLUMNS));
-        for (FootprintRun run : runs) {
-            for (FootprintSample sample : run.samples()) {
-                lines.add(String.join(",", run.mode().label(), run.release().label(), run.allocator().label(),
-                    String.valueOf(sample.millis()), String.valueOf(sample.millis() - run.releaseMillis()),
-                    sample.phase().label(), String.valueOf(sample.heldBytes()), String.valueOf(sample.rssBytes()),
-                    String.valueOf(sample.liveBytes())));
-            }
-        }
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        Csv.write(file, CSV_COLUMNS, runs.stream().flatMap(run -> run.samples().stream().map(sample -> List.of(
+            run.mode().label(), run.release().label(), run.allocator().label(), sample.millis(),
+            sample.millis() - run.releaseMillis(), sample.phase().label(), sample.heldBytes(), sample.rssBytes(),
+            sample.liveBytes()))).toList());
     }
 
     private static double mebibytes(long bytes) {

@@ -1,14 +1,12 @@
 package io.apfmalloc.benchmarks.http;
 
 import static io.apfmalloc.benchmarks.harness.Json.decimal;
-import static io.apfmalloc.benchmarks.harness.Json.object;
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.Csv;
 import io.apfmalloc.benchmarks.harness.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 
 /**
  * The results of an HTTP benchmark: the raw runs, their summary per allocator and configuration ({@link HttpCell}),
@@ -184,12 +181,7 @@ public final class HttpReport {
 
     /** Writes one CSV row per run, with {@link #CSV_COLUMNS} as the header. */
     public void writeCsv(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.join(",", CSV_COLUMNS));
-        for (HttpRun run : runs) {
-            lines.add(runValues(run).values().stream().map(String::valueOf).collect(Collectors.joining(",")));
-        }
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        Csv.write(file, CSV_COLUMNS, runs.stream().map(run -> runValues(run).values()).toList());
     }
 
     /** Returns a run's figures by CSV column, in {@link #CSV_COLUMNS} order. */
@@ -203,26 +195,13 @@ public final class HttpReport {
             server.meter().cpuNanos(), String.valueOf(decimal(server.cpuMicrosPerRequest())),
             server.meter().peakRssBytes(), server.meter().rssBytes(), server.meter().peakHeldBytes(),
             server.meter().heldBytes(), server.meter().heapCommittedBytes());
-        Map<String, Object> byColumn = new LinkedHashMap<>();
-        for (int i = 0; i < CSV_COLUMNS.size(); i++) {
-            byColumn.put(CSV_COLUMNS.get(i), values.get(i));
-        }
-        return byColumn;
+        return Json.byColumn(CSV_COLUMNS, values);
     }
 
     /** Writes the settings, environment, notes, runs and summary as one JSON object. */
     public void writeJson(Path file) throws IOException {
-        StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"settings\": ").append(object(new LinkedHashMap<>(config.asProperties()))).append(",\n");
-        json.append("  \"environment\": ").append(object(new LinkedHashMap<>(environment))).append(",\n");
-        json.append("  \"wallSeconds\": ").append(decimal(wallSeconds)).append(",\n");
-        json.append("  \"notes\": [").append(notes.stream().map(Json::string).collect(Collectors.joining(", ")))
-            .append("],\n");
-        json.append("  \"runs\": [\n").append(runs.stream().map(run -> "    " + object(runValues(run)))
-            .collect(Collectors.joining(",\n"))).append("\n  ],\n");
-        json.append("  \"summary\": [\n").append(cells.stream().map(cell -> "    " + object(cellValues(cell)))
-            .collect(Collectors.joining(",\n"))).append("\n  ]\n}\n");
-        Files.writeString(file, json, StandardCharsets.UTF_8);
+        Json.writeReport(file, config.asProperties(), environment, wallSeconds, notes,
+            runs.stream().map(HttpReport::runValues).toList(), cells.stream().map(HttpReport::cellValues).toList());
     }
 
     private static Map<String, Object> cellValues(HttpCell cell) {

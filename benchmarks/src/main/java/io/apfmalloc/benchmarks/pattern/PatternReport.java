@@ -3,9 +3,8 @@ package io.apfmalloc.benchmarks.pattern;
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.Csv;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,20 +175,17 @@ public final class PatternReport {
 
     /** Writes one CSV row per run, with {@link #CSV_COLUMNS} as the header. */
     public void writeCsv(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.join(",", CSV_COLUMNS));
-        for (PatternRun run : runs) {
-            ReplayResult result = run.result();
-            lines.add(String.join(",", run.mode().label(), run.cell().mix().label(), run.cell().style().label(),
-                String.valueOf(run.cell().liveBuffers()), String.valueOf(run.cell().threads()),
-                run.allocator().label(), String.valueOf(run.repeat()), String.valueOf(result.operations()),
-                String.format(Locale.ROOT, "%.2f", result.nanosPerOperation()),
-                String.format(Locale.ROOT, "%.2f", result.cpuNanosPerOperation()), String.valueOf(result.liveBytes()),
-                String.valueOf(result.baseRssBytes()), String.valueOf(result.peakRssBytes()),
-                String.valueOf(result.peakHeldBytes()), String.valueOf(result.rssAfterRelease()),
-                String.valueOf(result.heldAfterRelease())));
-        }
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        Csv.write(file, CSV_COLUMNS, runs.stream().map(PatternReport::csvRow).toList());
+    }
+
+    private static List<Object> csvRow(PatternRun run) {
+        ReplayResult result = run.result();
+        return List.of(run.mode().label(), run.cell().mix().label(), run.cell().style().label(),
+            run.cell().liveBuffers(), run.cell().threads(), run.allocator().label(), run.repeat(), result.operations(),
+            String.format(Locale.ROOT, "%.2f", result.nanosPerOperation()),
+            String.format(Locale.ROOT, "%.2f", result.cpuNanosPerOperation()), result.liveBytes(),
+            result.baseRssBytes(), result.peakRssBytes(), result.peakHeldBytes(), result.rssAfterRelease(),
+            result.heldAfterRelease());
     }
 
     private static double mebibytes(double bytes) {
