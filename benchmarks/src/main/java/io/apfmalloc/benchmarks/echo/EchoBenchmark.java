@@ -9,13 +9,13 @@ import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.ProcessCpu;
 import io.apfmalloc.benchmarks.harness.Progress;
 import io.apfmalloc.benchmarks.harness.ResultFiles;
+import io.apfmalloc.benchmarks.harness.ServerGroup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,62 +140,51 @@ public final class EchoBenchmark {
         String group = mode.label() + " " + transport.label();
         out.printf(Locale.ROOT, "%s starting %d servers (%s mode: %s)…%n", progress.prefix(),
             config.allocators().size(), mode.label(), modeFlags(mode));
-        Map<ComparedAllocator, ChildJvm> servers = new EnumMap<>(ComparedAllocator.class);
-        Map<ComparedAllocator, Integer> ports = new EnumMap<>(ComparedAllocator.class);
         List<EchoRun> runs = new ArrayList<>();
-        try {
-            for (ComparedAllocator allocator : config.allocators()) {
-                servers.put(allocator, ChildJvm.start("server " + group + " " + allocator.label(),
-                    pinning.pin(ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(allocator.label(),
-                        transport.label(), String.valueOf(config.serverThreads()))), SERVER_CPU), files.log()));
-            }
-            for (ComparedAllocator allocator : config.allocators()) {
-                String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
-                ports.put(allocator, Integer.parseInt(port.substring("PORT".length()).trim()));
-            }
+        try (ServerGroup<ComparedAllocator> servers = ServerGroup.start(config.allocators(),
+                allocator -> "server " + group + " " + allocator.label(),
+                allocator -> pinning.pin(ChildJvm.command(serverFlags(mode), EchoServer.class, List.of(
+                    allocator.label(), transport.label(), String.valueOf(config.serverThreads()))), SERVER_CPU),
+                files.log(), ANSWER_TIMEOUT_SECONDS)) {
             progress.advance(SERVER_START_SECONDS);
             for (ComparedAllocator allocator : config.allocators()) {
                 out.printf(Locale.ROOT, "%s %s %-8s server warm-up %.1f s%n", progress.prefix(), group,
                     allocator.label(), config.serverWarmupSeconds());
-                load(client, spec(transport, ports.get(allocator), config.sizes().getFirst(),
+                load(client, spec(transport, servers.port(allocator), config.sizes().getFirst(),
                     config.serverWarmupSeconds(), 0), null);
                 progress.advance(config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS);
             }
-            List<Integer> sizes = config.sizes();
-            for (int sizeIndex = 0; sizeIndex < sizes.size(); sizeIndex++) {
-                int size = sizes.get(sizeIndex);
-                for (int repeat = 1; repeat <= config.repeats(); repeat++) {
-                    for (ComparedAllocator allocator : Interleaving.rotated(config.allocators(),
-                            sizeIndex + repeat - 1)) {
-                        out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", progress.prefix(), group,
-                            EchoConfig.formatSize(size), repeat, config.repeats(), allocator.label());
-                        ChildJvm server = servers.get(allocator);
-                        server.send("reset");
-                        server.await("OK", ANSWER_TIMEOUT_SECONDS, line -> { });
-                        Measured measured = load(client, spec(transport, ports.get(allocator), size,
-                            config.warmupSeconds(), config.measureSeconds()), server);
-                        LoadResult load = measured.load();
-                        server.send("stats");
-                        ServerStats stats = ServerStats.parse(server.await(ServerStats.TAG, ANSWER_TIMEOUT_SECONDS,
-                            line -> { }));
-                        EchoRun run = new EchoRun(mode, transport, size, allocator, repeat, load, stats,
-                            measured.serverCpuNanos());
-                        runs.add(run);
-                        progress.runDone(config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
-                        out.printf(Locale.ROOT, " %,10.0f msg/s  %7.1f MB/s  CPU %5.2f µs/msg  p99 %,7.0f µs  RSS %4d"
-                                + " MiB  held %6.1f MiB%s%n", load.messagesPerSecond(), load.megabytesPerSecond(),
-                            run.serverCpuMicrosPerMessage(), load.p99Nanos() / 1e3, stats.peakRssBytes() >> 20,
-                            stats.peakHeldBytes() / 1048576.0,
-                            load.mismatchedMessages() == 0 ? "" : "  MISMATCHED " + load.mismatchedMessages());
-                    }
-                }
-            }
-        } finally {
-            for (ChildJvm server : servers.values()) {
-                server.close();
+            for (Interleaving.Turn<Integer, ComparedAllocator> turn : Interleaving.turns(config.sizes(),
+                    config.repeats(), config.allocators())) {
+                runs.add(measure(client, mode, transport, turn, servers));
             }
         }
         return runs;
+    }
+
+    private EchoRun measure(ChildJvm client, JvmMode mode, EchoTransport transport,
+                            Interleaving.Turn<Integer, ComparedAllocator> turn,
+                            ServerGroup<ComparedAllocator> servers) throws IOException, InterruptedException {
+        int size = turn.item();
+        ComparedAllocator allocator = turn.allocator();
+        out.printf(Locale.ROOT, "%s %s %7s  repeat %d/%d  %-8s", progress.prefix(),
+            mode.label() + " " + transport.label(), EchoConfig.formatSize(size), turn.repeat(), config.repeats(),
+            allocator.label());
+        ChildJvm server = servers.server(allocator);
+        server.ask("reset", "OK", ANSWER_TIMEOUT_SECONDS);
+        Measured measured = load(client, spec(transport, servers.port(allocator), size, config.warmupSeconds(),
+            config.measureSeconds()), server);
+        LoadResult load = measured.load();
+        ServerStats stats = ServerStats.parse(server.ask("stats", ServerStats.TAG, ANSWER_TIMEOUT_SECONDS));
+        EchoRun run = new EchoRun(mode, transport, size, allocator, turn.repeat(), load, stats,
+            measured.serverCpuNanos());
+        progress.runDone(config.warmupSeconds() + config.measureSeconds() + RUN_OVERHEAD_SECONDS);
+        out.printf(Locale.ROOT, " %,10.0f msg/s  %7.1f MB/s  CPU %5.2f µs/msg  p99 %,7.0f µs  RSS %4d MiB  held"
+                + " %6.1f MiB%s%n", load.messagesPerSecond(), load.megabytesPerSecond(),
+            run.serverCpuMicrosPerMessage(), load.p99Nanos() / 1e3, stats.peakRssBytes() >> 20,
+            stats.peakHeldBytes() / 1048576.0,
+            load.mismatchedMessages() == 0 ? "" : "  MISMATCHED " + load.mismatchedMessages());
+        return run;
     }
 
     /** Returns the flags that make up {@code mode} on every child JVM, as the reader should copy them. */

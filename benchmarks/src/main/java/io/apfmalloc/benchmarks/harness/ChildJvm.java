@@ -127,6 +127,17 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Sends {@code line} and waits for the answer tagged {@code tag}, ignoring any other: a control exchange such as
+     * {@code reset}/{@code OK}.
+     *
+     * @throws IllegalStateException as {@link #await} does
+     */
+    public String ask(String line, String tag, long timeoutSeconds) throws IOException, InterruptedException {
+        send(line);
+        return await(tag, timeoutSeconds, other -> { });
+    }
+
+    /**
      * Waits for the next answer tagged {@code tag} and returns it; hands every other answer to {@code others}.
      *
      * @throws IllegalStateException if the child answers {@code ERROR}, ends, or says nothing for

@@ -19,4 +19,31 @@ public final class Interleaving {
         order.addAll(items.subList(0, shift));
         return order;
     }
+
+    /**
+     * Returns the measured runs of a comparison in the order they run: item by item (message sizes, routes …), each
+     * {@code repeats} times, every repeat over all {@code allocators}, {@linkplain #rotated rotated} one further
+     * than the last (A B C D, B C D A, …: each repeat and item starts one further).
+     */
+    public static <I, A> List<Turn<I, A>> turns(List<I> items, int repeats, List<A> allocators) {
+        List<Turn<I, A>> turns = new ArrayList<>(items.size() * repeats * allocators.size());
+        for (int itemIndex = 0; itemIndex < items.size(); itemIndex++) {
+            for (int repeat = 1; repeat <= repeats; repeat++) {
+                for (A allocator : rotated(allocators, itemIndex + repeat - 1)) {
+                    turns.add(new Turn<>(items.get(itemIndex), repeat, allocator));
+                }
+            }
+        }
+        return turns;
+    }
+
+    /**
+     * One measured run of an interleaved comparison.
+     *
+     * @param item      what is measured (a message size, a route …)
+     * @param repeat    which repeat, from 1
+     * @param allocator whose run it is
+     */
+    public record Turn<I, A>(I item, int repeat, A allocator) {
+    }
 }

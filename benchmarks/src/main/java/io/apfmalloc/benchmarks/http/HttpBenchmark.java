@@ -9,12 +9,12 @@ import io.apfmalloc.benchmarks.harness.Interleaving;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.Progress;
 import io.apfmalloc.benchmarks.harness.ResultFiles;
+import io.apfmalloc.benchmarks.harness.ServerGroup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,45 +118,27 @@ public final class HttpBenchmark {
         String group = mode.label() + " " + protocol.label();
         out.printf(Locale.ROOT, "%s starting %d servers (%s mode%s)…%n", progress.prefix(), config.allocators().size(),
             mode.label(), mode.flags().isEmpty() ? "" : ": " + String.join(" ", mode.flags()));
-        Map<ComparedAllocator, ChildJvm> servers = new EnumMap<>(ComparedAllocator.class);
-        Map<ComparedAllocator, Integer> ports = new EnumMap<>(ComparedAllocator.class);
         List<HttpRun> runs = new ArrayList<>();
-        try {
-            for (ComparedAllocator allocator : config.allocators()) {
-                List<String> command = pinning.pin(ChildJvm.command(serverFlags(mode), HttpBenchServer.class,
-                    List.of(allocator.label(), protocol.label(), keyStore.toString())), SERVER_CPU);
-                servers.put(allocator, ChildJvm.start("server " + group + " " + allocator.label(), command,
-                    files.log()));
-            }
-            for (ComparedAllocator allocator : config.allocators()) {
-                String port = servers.get(allocator).await("PORT", ANSWER_TIMEOUT_SECONDS, line -> { });
-                ports.put(allocator, Integer.parseInt(port.substring("PORT".length()).trim()));
-            }
+        try (ServerGroup<ComparedAllocator> servers = ServerGroup.start(config.allocators(),
+                allocator -> "server " + group + " " + allocator.label(),
+                allocator -> pinning.pin(ChildJvm.command(serverFlags(mode), HttpBenchServer.class,
+                    List.of(allocator.label(), protocol.label(), keyStore.toString())), SERVER_CPU),
+                files.log(), ANSWER_TIMEOUT_SECONDS)) {
             progress.advance(SERVER_START_SECONDS);
             if (config.serverWarmupSeconds() > 0) {
                 for (ComparedAllocator allocator : config.allocators()) {
                     out.printf(Locale.ROOT, "%s %s %-8s server warm-up %d s per route%n", progress.prefix(), group,
                         allocator.label(), config.serverWarmupSeconds());
                     for (HttpRoute route : config.routes()) {
-                        load(protocol, ports.get(allocator), route, config.serverWarmupSeconds());
+                        load(protocol, servers.port(allocator), route, config.serverWarmupSeconds());
                         progress.advance(config.serverWarmupSeconds() + RUN_OVERHEAD_SECONDS);
                     }
                 }
             }
-            List<HttpRoute> routes = config.routes();
-            for (int routeIndex = 0; routeIndex < routes.size(); routeIndex++) {
-                HttpRoute route = routes.get(routeIndex);
-                for (int repeat = 1; repeat <= config.repeats(); repeat++) {
-                    for (ComparedAllocator allocator : Interleaving.rotated(config.allocators(),
-                            routeIndex + repeat - 1)) {
-                        runs.add(measure(mode, protocol, route, allocator, repeat, servers.get(allocator),
-                            ports.get(allocator)));
-                    }
-                }
-            }
-        } finally {
-            for (ChildJvm server : servers.values()) {
-                server.close();
+            for (Interleaving.Turn<HttpRoute, ComparedAllocator> turn : Interleaving.turns(config.routes(),
+                    config.repeats(), config.allocators())) {
+                runs.add(measure(mode, protocol, turn.item(), turn.allocator(), turn.repeat(),
+                    servers.server(turn.allocator()), servers.port(turn.allocator())));
             }
         }
         return runs;
@@ -171,14 +153,12 @@ public final class HttpBenchmark {
             out.flush();
             load(protocol, port, route, config.warmupSeconds());
         }
-        server.send("reset");
-        server.await("OK", ANSWER_TIMEOUT_SECONDS, line -> { });
+        server.ask("reset", "OK", ANSWER_TIMEOUT_SECONDS);
         out.print(" measure…");
         out.flush();
         ToolResult load = load(protocol, port, route, config.measureSeconds());
-        server.send("stats");
-        HttpServerStats stats = HttpServerStats.parse(server.await(HttpServerStats.TAG, ANSWER_TIMEOUT_SECONDS,
-            line -> { }));
+        HttpServerStats stats = HttpServerStats.parse(server.ask("stats", HttpServerStats.TAG,
+            ANSWER_TIMEOUT_SECONDS));
         progress.runDone(config.warmupSeconds() + config.measureSeconds() + 2 * RUN_OVERHEAD_SECONDS);
         out.printf(Locale.ROOT, " %,9.0f req/s  p99 %,7.0f µs  CPU %6.1f µs/req  RSS %4d MiB  held %6.1f MiB%s%n",
             load.requestsPerSecond(), load.p99Micros(), stats.cpuMicrosPerRequest(),
