@@ -1,8 +1,6 @@
 package io.apfmalloc.benchmarks.classic;
 
 import io.apfmalloc.benchmarks.harness.KeyValueLine;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What a benchmark JVM ({@link ClassicChild}) answers after one run: the measurement and its memory figures.
@@ -17,19 +15,12 @@ record RunResult(long operations, long nanos, long peakRssBytes, long rssAfterBy
 
     /** Returns this as a protocol line. */
     String toLine() {
-        Map<String, Long> values = new LinkedHashMap<>();
-        values.put("operations", operations);
-        values.put("nanos", nanos);
-        values.put("peakRss", peakRssBytes);
-        values.put("rssAfter", rssAfterBytes);
-        return KeyValueLine.format(TAG, values);
+        return KeyValueLine.format(TAG, this);
     }
 
     /** Parses a line made by {@link #toLine()}. */
     static RunResult parse(String line) {
-        Map<String, String> values = KeyValueLine.parse(line);
-        return new RunResult(KeyValueLine.longValue(values, "operations"), KeyValueLine.longValue(values, "nanos"),
-            KeyValueLine.longValue(values, "peakRss"), KeyValueLine.longValue(values, "rssAfter"));
+        return KeyValueLine.parse(line, RunResult.class);
     }
 
     /** Returns operations per second. */

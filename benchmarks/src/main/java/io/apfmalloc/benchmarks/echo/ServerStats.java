@@ -2,8 +2,6 @@ package io.apfmalloc.benchmarks.echo;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.harness.KeyValueLine;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What an echo server reports about itself after a run.
@@ -23,23 +21,11 @@ public record ServerStats(long rssBytes, long peakRssBytes, long heldBytes, long
 
     /** Returns this as a protocol line. */
     String toLine() {
-        Map<String, Long> values = new LinkedHashMap<>();
-        values.put("rss", rssBytes);
-        values.put("peakRss", peakRssBytes);
-        values.put("held", heldBytes);
-        values.put("peakHeld", peakHeldBytes);
-        values.put("reads", reads);
-        values.put("directReads", directReads);
-        values.put("heapCommitted", heapCommittedBytes);
-        return KeyValueLine.format(TAG, values);
+        return KeyValueLine.format(TAG, this);
     }
 
     /** Parses a line made by {@link #toLine()}. */
     static ServerStats parse(String line) {
-        Map<String, String> values = KeyValueLine.parse(line);
-        return new ServerStats(KeyValueLine.longValue(values, "rss"), KeyValueLine.longValue(values, "peakRss"),
-            KeyValueLine.longValue(values, "held"), KeyValueLine.longValue(values, "peakHeld"),
-            KeyValueLine.longValue(values, "reads"), KeyValueLine.longValue(values, "directReads"),
-            KeyValueLine.longValue(values, "heapCommitted"));
+        return KeyValueLine.parse(line, ServerStats.class);
     }
 }

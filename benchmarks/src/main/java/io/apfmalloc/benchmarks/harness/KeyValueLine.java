@@ -1,5 +1,9 @@
 package io.apfmalloc.benchmarks.harness;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +20,54 @@ public final class KeyValueLine {
         StringBuilder line = new StringBuilder(tag);
         values.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
         return line.toString();
+    }
+
+    /**
+     * Formats a record of whole numbers ({@code long} components only) as a line tagged {@code tag}: each component
+     * under its own name, in declaration order. {@link #parse(String, Class)} reads it back.
+     */
+    public static String format(String tag, Record figures) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (RecordComponent component : longComponents(figures.getClass())) {
+            try {
+                values.put(component.getName(), component.getAccessor().invoke(figures));
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + component, e);
+            }
+        }
+        return format(tag, values);
+    }
+
+    /**
+     * Returns the record of {@code type} (whose components are all {@code long}s) that a line made by
+     * {@link #format(String, Record)} describes; throws IllegalArgumentException if a component is missing.
+     */
+    public static <R extends Record> R parse(String line, Class<R> type) {
+        Map<String, String> values = parse(line);
+        RecordComponent[] components = longComponents(type);
+        Object[] arguments = Arrays.stream(components).map(component -> longValue(values, component.getName()))
+            .toArray();
+        try {
+            Constructor<R> canonical = type.getDeclaredConstructor(Arrays.stream(components)
+                .map(RecordComponent::getType).toArray(Class<?>[]::new));
+            canonical.setAccessible(true);
+            return canonical.newInstance(arguments);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a " + type.getSimpleName() + " of " + line, e);
+        }
+    }
+
+    /** Returns the components of {@code type}, accessible; throws IllegalArgumentException if one is not a long. */
+    private static RecordComponent[] longComponents(Class<?> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        for (RecordComponent component : components) {
+            if (component.getType() != long.class) {
+                throw new IllegalArgumentException(type.getSimpleName() + "." + component.getName() + ": "
+                    + component.getType() + " (expected: long)");
+            }
+            component.getAccessor().setAccessible(true);
+        }
+        return components;
     }
 
     /** Returns the pairs of {@code line} after its tag; throws IllegalArgumentException on a malformed pair. */

@@ -1,8 +1,6 @@
 package io.apfmalloc.benchmarks.pattern;
 
 import io.apfmalloc.benchmarks.harness.KeyValueLine;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What one replay measured.
@@ -33,26 +31,11 @@ public record ReplayResult(long operations, long threadNanos, long cpuNanos, lon
 
     /** Returns this as a protocol line. */
     String toLine() {
-        Map<String, Long> values = new LinkedHashMap<>();
-        values.put("ops", operations);
-        values.put("threadNanos", threadNanos);
-        values.put("cpuNanos", cpuNanos);
-        values.put("live", liveBytes);
-        values.put("baseRss", baseRssBytes);
-        values.put("peakRss", peakRssBytes);
-        values.put("peakHeld", peakHeldBytes);
-        values.put("rssAfterRelease", rssAfterRelease);
-        values.put("heldAfterRelease", heldAfterRelease);
-        return KeyValueLine.format(TAG, values);
+        return KeyValueLine.format(TAG, this);
     }
 
     /** Parses a line made by {@link #toLine()}. */
     static ReplayResult parse(String line) {
-        Map<String, String> values = KeyValueLine.parse(line);
-        return new ReplayResult(KeyValueLine.longValue(values, "ops"), KeyValueLine.longValue(values, "threadNanos"),
-            KeyValueLine.longValue(values, "cpuNanos"), KeyValueLine.longValue(values, "live"),
-            KeyValueLine.longValue(values, "baseRss"), KeyValueLine.longValue(values, "peakRss"),
-            KeyValueLine.longValue(values, "peakHeld"), KeyValueLine.longValue(values, "rssAfterRelease"),
-            KeyValueLine.longValue(values, "heldAfterRelease"));
+        return KeyValueLine.parse(line, ReplayResult.class);
     }
 }
