@@ -1,21 +1,13 @@
 package io.apfmalloc.benchmarks.echo;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
+import io.apfmalloc.benchmarks.harness.LoopbackServer;
 import io.apfmalloc.benchmarks.harness.ServerConsole;
 import io.apfmalloc.benchmarks.harness.ServerMeter;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,16 +20,12 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stats} answers a {@link ServerStats} line; {@code quit}, or the end of input, stops the server.
  */
 public final class EchoServer implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final Channel channel;
+    private final LoopbackServer server;
     private final EchoHandler handler;
-    private final ServerMeter meter;
 
-    private EchoServer(ByteBufAllocator allocator, EventLoopGroup group, Channel channel, EchoHandler handler) {
-        this.group = group;
-        this.channel = channel;
+    private EchoServer(LoopbackServer server, EchoHandler handler) {
+        this.server = server;
         this.handler = handler;
-        this.meter = new ServerMeter(allocator);
     }
 
     /**
@@ -49,40 +37,26 @@ public final class EchoServer implements AutoCloseable {
      */
     public static EchoServer start(ComparedAllocator allocatorKind, EchoTransport transport, int threads)
             throws InterruptedException {
-        ByteBufAllocator allocator = allocatorKind.create();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-            new DefaultThreadFactory("echo-server-" + allocatorKind.label()), transport.ioHandlerFactory());
         EchoHandler handler = new EchoHandler();
-        try {
-            Channel channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.ALLOCATOR, allocator)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.ALLOCATOR, allocator)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(handler)
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            return new EchoServer(allocator, group, channel, handler);
-        } catch (InterruptedException | RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
+        return new EchoServer(LoopbackServer.bind(allocatorKind.create(), transport.ioHandlerFactory(),
+            transport.serverChannel(), "echo-server-" + allocatorKind.label(), threads, handler), handler);
     }
 
     /** Returns the port the server listens on. */
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return server.port();
     }
 
     /** Starts sampling peaks anew and zeroes the read counters. Call from one thread at a time. */
     public synchronized void reset() {
         handler.reads.reset();
         handler.directReads.reset();
-        meter.reset();
+        server.meter().reset();
     }
 
     /** Stops sampling and returns the figures since the last {@link #reset()}. Call from one thread at a time. */
     public synchronized ServerStats stats() {
-        ServerMeter.Reading reading = meter.reading();
+        ServerMeter.Reading reading = server.meter().reading();
         return new ServerStats(reading.rssBytes(), reading.peakRssBytes(), reading.heldBytes(),
             reading.peakHeldBytes(), handler.reads.sum(), handler.directReads.sum(), reading.heapCommittedBytes());
     }
@@ -90,9 +64,7 @@ public final class EchoServer implements AutoCloseable {
     /** Stops the server and its event loops. */
     @Override
     public void close() throws InterruptedException {
-        meter.close();
-        channel.close().sync();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        server.close();
     }
 
     /**

@@ -2,9 +2,8 @@ package io.apfmalloc.benchmarks.http;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.echo.EchoTransport;
+import io.apfmalloc.benchmarks.harness.LoopbackServer;
 import io.apfmalloc.benchmarks.harness.ServerConsole;
-import io.apfmalloc.benchmarks.harness.ServerMeter;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -13,9 +12,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -42,10 +38,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -70,16 +63,12 @@ public final class HttpBenchServer implements AutoCloseable {
      */
     private static final int HTTP2_WINDOW_BYTES = 1 << 20;
 
-    private final EventLoopGroup group;
-    private final Channel channel;
+    private final LoopbackServer server;
     private final Routes routes;
-    private final ServerMeter meter;
 
-    private HttpBenchServer(ByteBufAllocator allocator, EventLoopGroup group, Channel channel, Routes routes) {
-        this.group = group;
-        this.channel = channel;
+    private HttpBenchServer(LoopbackServer server, Routes routes) {
+        this.server = server;
         this.routes = routes;
-        this.meter = new ServerMeter(allocator);
     }
 
     /**
@@ -94,37 +83,24 @@ public final class HttpBenchServer implements AutoCloseable {
         ByteBufAllocator allocator = allocatorKind.createChecked();
         SslContext tls = protocol.isTls() ? tlsContext(protocol, keys) : null;
         EchoTransport transport = EchoTransport.EPOLL.isAvailable() ? EchoTransport.EPOLL : EchoTransport.NIO;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("http-server-" + allocatorKind.label()), transport.ioHandlerFactory());
         Routes routes = new Routes();
-        try {
-            Channel channel = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.ALLOCATOR, allocator)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.ALLOCATOR, allocator)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel connection) {
-                        if (tls == null) {
-                            connection.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
-                                new HttpObjectAggregator(MAX_BODY_BYTES), routes);
-                        } else {
-                            connection.pipeline().addLast(tls.newHandler(connection.alloc()),
-                                Http2FrameCodecBuilder.forServer()
-                                    .initialSettings(Http2Settings.defaultSettings()
-                                        .initialWindowSize(HTTP2_WINDOW_BYTES)).build(),
-                                new Http2MultiplexHandler(streamInitializer(allocator, routes)),
-                                new Http2ConnectionWindow());
-                        }
+        return new HttpBenchServer(LoopbackServer.bind(allocator, transport.ioHandlerFactory(),
+            transport.serverChannel(), "http-server-" + allocatorKind.label(), 1, new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel connection) {
+                    if (tls == null) {
+                        connection.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                            new HttpObjectAggregator(MAX_BODY_BYTES), routes);
+                    } else {
+                        connection.pipeline().addLast(tls.newHandler(connection.alloc()),
+                            Http2FrameCodecBuilder.forServer()
+                                .initialSettings(Http2Settings.defaultSettings()
+                                    .initialWindowSize(HTTP2_WINDOW_BYTES)).build(),
+                            new Http2MultiplexHandler(streamInitializer(allocator, routes)),
+                            new Http2ConnectionWindow());
                     }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            return new HttpBenchServer(allocator, group, channel, routes);
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
+                }
+            }), routes);
     }
 
     /**
@@ -156,7 +132,7 @@ public final class HttpBenchServer implements AutoCloseable {
 
     /** Returns the port the server listens on. */
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return server.port();
     }
 
     /** Returns the requests answered since the last {@link #reset()} (or the start), all routes. */
@@ -167,20 +143,18 @@ public final class HttpBenchServer implements AutoCloseable {
     /** Starts measuring anew: zeroes the request count, restarts the peaks and the CPU clock. */
     public synchronized void reset() {
         routes.served.reset();
-        meter.reset();
+        server.meter().reset();
     }
 
     /** Returns the figures since the last {@link #reset()}. */
     public synchronized HttpServerStats stats() {
-        return new HttpServerStats(meter.reading(), routes.served.sum());
+        return new HttpServerStats(server.meter().reading(), routes.served.sum());
     }
 
     /** Stops the server and its event loop. */
     @Override
     public void close() throws InterruptedException {
-        meter.close();
-        channel.close().sync();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        server.close();
     }
 
     /**
