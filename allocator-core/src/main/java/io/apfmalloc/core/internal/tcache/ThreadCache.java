@@ -34,11 +34,6 @@ public final class ThreadCache {
      */
     final long ownerThreadId;
     private final Bin[] bins = new Bin[SizeClasses.COUNT];
-    /**
-     * The bin the last free went to. A free whose class is found from its address checks this bin first, so the
-     * push depends on the class only through a well-predicted branch, not through a load chain from the address.
-     */
-    private Bin lastFreed;
     private IntervalExtractor intervalExtractor;
     /** Shared stripes only: 1 while a thread uses the stripe. */
     private int locked;
@@ -141,11 +136,7 @@ public final class ThreadCache {
      * During a sampled burst the free is traced for the tuner.
      */
     public void free(int sizeClass, long block) {
-        Bin bin = lastFreed;
-        if (bin == null || bin.sizeClass != sizeClass) {
-            bin = bin(sizeClass);
-            lastFreed = bin;
-        }
+        Bin bin = bin(sizeClass);
         if (bin.tracingFrees) {
             bin.tuner.recordFree(block);
         }
