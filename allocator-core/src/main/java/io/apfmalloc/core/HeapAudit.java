@@ -201,7 +201,7 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
                 if (!place(block, descriptor.sizeClass(), "on its superblock's free list")) {
                     return;
                 }
-                index += 1 + heap.links().readLink(block);
+                index += 1 + heap.readLink(descriptor, block);
             }
         }
 

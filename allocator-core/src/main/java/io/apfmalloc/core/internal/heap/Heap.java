@@ -139,13 +139,31 @@ public final class Heap {
     private int takeChain(Descriptor descriptor, int first, int count, long[] out, int at) {
         long base = descriptor.base();
         int blockSize = descriptor.blockSize();
+        boolean side = sideLinked(descriptor.sizeClass(), base);
         int index = first;
         for (int i = 0; i < count; i++) {
             long block = base + (long) index * blockSize;
             out[at + i] = block;
-            index += 1 + links.readLink(block);
+            index += 1 + readLink(side, block);
         }
         return index;
+    }
+
+    /** Returns whether the superblock of {@code sizeClass} at {@code base} keeps its links in the arena's table. */
+    private boolean sideLinked(int sizeClass, long base) {
+        return SuperblockArena.sideLinked(sizeClass) && arena.contains(base);
+    }
+
+    private int readLink(boolean side, long block) {
+        return side ? arena.readSideLink(block) : links.readLink(block);
+    }
+
+    private void writeLink(boolean side, long block, int storedLink) {
+        if (side) {
+            arena.writeSideLink(block, storedLink);
+        } else {
+            links.writeLink(block, storedLink);
+        }
     }
 
     /**
@@ -158,6 +176,7 @@ public final class Heap {
     private void giveBack(Descriptor descriptor, int head, int count) {
         long base = descriptor.base();
         int blockSize = descriptor.blockSize();
+        boolean side = sideLinked(descriptor.sizeClass(), base);
         int tailIndex = -1;
         while (true) {
             long anchor = descriptor.lvAnchor();
@@ -168,10 +187,10 @@ public final class Heap {
                 if (tailIndex < 0) {
                     tailIndex = head;
                     for (int i = 1; i < count; i++) {
-                        tailIndex += 1 + links.readLink(base + (long) tailIndex * blockSize);
+                        tailIndex += 1 + readLink(side, base + (long) tailIndex * blockSize);
                     }
                 }
-                links.writeLink(base + (long) tailIndex * blockSize, AnchorLayout.avail(anchor) - (tailIndex + 1));
+                writeLink(side, base + (long) tailIndex * blockSize, AnchorLayout.avail(anchor) - (tailIndex + 1));
             }
             if (descriptor.casAnchor(anchor, AnchorLayout.pack(PARTIAL, head, freed + count))) {
                 if (state == FULL) {
@@ -253,11 +272,12 @@ public final class Heap {
         long base = descriptor.base();
         int blockSize = SizeClasses.blockSize(sizeClass);
         int blockCount = SizeClasses.blocksPerSuperblock(sizeClass);
+        boolean side = sideLinked(sizeClass, base);
         int head = SizeClasses.blockIndex(sizeClass, blocks[from] - base);
         int previous = head;
         for (int k = from + 1; k < to; k++) {
             int index = SizeClasses.blockIndex(sizeClass, blocks[k] - base);
-            links.writeLink(blocks[k - 1], index - (previous + 1));
+            writeLink(side, blocks[k - 1], index - (previous + 1));
             previous = index;
         }
         long tail = blocks[to - 1];
@@ -271,7 +291,7 @@ public final class Heap {
             int count = AnchorLayout.count(anchor);
             assert state != EMPTY && count + returned <= blockCount : descriptor;
             if (count > 0) {
-                links.writeLink(tail, AnchorLayout.avail(anchor) - (tailIndex + 1));
+                writeLink(side, tail, AnchorLayout.avail(anchor) - (tailIndex + 1));
             }
             int newCount = count + returned;
             boolean allFree = newCount == blockCount;
@@ -483,9 +503,9 @@ public final class Heap {
         return registry;
     }
 
-    /** Returns the link store, for heap walks. */
-    public LinkStore links() {
-        return links;
+    /** Reads the stored link of the free block {@code block} of {@code descriptor}'s superblock, for heap walks. */
+    public int readLink(Descriptor descriptor, long block) {
+        return readLink(sideLinked(descriptor.sizeClass(), descriptor.base()), block);
     }
 
     /** Returns the memory limit and the bytes mapped under it. */

@@ -25,8 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pushed for reuse: a thread that frees a block learnt of it through a chain of happens-before edges from the
  * superblock's set-up, and a range's reuse happens after its release through the free stack's CAS.
  *
- * <p>The map and the free stacks' links live at the start of the reservation itself, so they too cost memory only
- * where superblocks were carved.
+ * <p>Superblocks of classes of {@link #SIDE_LINKED_BLOCK} bytes and more keep their free-list links out of band, in a
+ * dense table of 16-bit slots, one per 256 bytes of the arena (block starts of such classes are at least that far
+ * apart, so each has a slot of its own): a fill then walks a few cache lines of links instead of touching one page
+ * per block, and a block's memory is not read or written while it is free. A released superblock's slots are zeroed
+ * with it, so that a fresh superblock's links read {@code i -> i + 1} as its in-band links would. Smaller classes keep
+ * their links in band, where eight or more share a cache line anyway.
+ *
+ * <p>The map, the free stacks' links and the side links live at the start of the reservation itself, so they too
+ * cost memory only where superblocks were carved.
  */
 public final class SuperblockArena {
     /** Address space reserved per byte of the memory limit: room to move the whole limit between classes thrice. */
@@ -35,6 +42,8 @@ public final class SuperblockArena {
     public static final long MAX_RESERVATION = 1L << 38;
     /** The smallest reservation worth making: 64 MiB. */
     public static final long MIN_RESERVATION = 1L << 26;
+    /** Classes whose blocks are at least this large keep their free-list links in the side table. */
+    public static final int SIDE_LINKED_BLOCK = 256;
 
     /** An arena with no units: every address takes the page map's way, every superblock gets its own mapping. */
     public static final SuperblockArena NONE = new SuperblockArena();
@@ -44,15 +53,25 @@ public final class SuperblockArena {
     private static final int CLASS_MASK = (1 << CLASS_BITS) - 1;
     private static final int ENTRY_BYTES = Short.BYTES;
     private static final int LINK_BYTES = Integer.BYTES;
+    private static final int SIDE_LINK_SHIFT = Integer.numberOfTrailingZeros(SIDE_LINKED_BLOCK);
+    private static final int SIDE_LINK_BYTES = Short.BYTES;
+    /** Table bytes per unit: its class map entry, its free-stack link, its side-link slots. */
+    private static final int TABLE_BYTES_PER_UNIT = ENTRY_BYTES + LINK_BYTES
+        + (SizeClasses.SUPERBLOCK_ALIGNMENT >>> SIDE_LINK_SHIFT) * SIDE_LINK_BYTES;
 
     static {
         int largest = 0;
+        int sideLinkedBlocks = 0;
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             largest = Math.max(largest, SizeClasses.superblockSize(c) >>> UNIT_SHIFT);
+            if (sideLinked(c)) {
+                sideLinkedBlocks = Math.max(sideLinkedBlocks, SizeClasses.blocksPerSuperblock(c));
+            }
         }
-        if (SizeClasses.COUNT + 1 > CLASS_MASK || largest > 1 << (Short.SIZE - CLASS_BITS)) {
-            throw new ExceptionInInitializerError("class map entries cannot hold " + SizeClasses.COUNT
-                + " classes of superblocks up to " + largest + " units");
+        if (SizeClasses.COUNT + 1 > CLASS_MASK || largest > 1 << (Short.SIZE - CLASS_BITS)
+            || sideLinkedBlocks > Short.MAX_VALUE) {
+            throw new ExceptionInInitializerError("arena tables cannot hold " + SizeClasses.COUNT
+                + " classes of superblocks up to " + largest + " units and " + sideLinkedBlocks + " linked blocks");
         }
     }
 
@@ -65,6 +84,8 @@ public final class SuperblockArena {
     private final long entries;
     /** The free stacks' successor links: one int per unit, used for the first unit of a free range. */
     private final long links;
+    /** The side links of large-block superblocks: one 16-bit slot per 256 bytes of the superblock area. */
+    private final long sideLinks;
     private final AtomicInteger carvedUnits = new AtomicInteger();
     private final DescriptorStack[] freeRanges;
 
@@ -74,17 +95,19 @@ public final class SuperblockArena {
         this.units = 0;
         this.entries = 0;
         this.links = 0;
+        this.sideLinks = 0;
         this.freeRanges = new DescriptorStack[0];
     }
 
     private SuperblockArena(OsMemory memory, long reservation, long bytes) {
         this.memory = memory;
         long unitBytes = SizeClasses.SUPERBLOCK_ALIGNMENT;
-        long units = bytes / (unitBytes + ENTRY_BYTES + LINK_BYTES);
-        long tableBytes = (units * (ENTRY_BYTES + LINK_BYTES) + unitBytes - 1) & -unitBytes;
+        long units = bytes / (unitBytes + TABLE_BYTES_PER_UNIT);
+        long tableBytes = (units * TABLE_BYTES_PER_UNIT + unitBytes - 1) & -unitBytes;
         this.units = (int) ((bytes - tableBytes) / unitBytes);
         this.entries = reservation;
-        this.links = reservation + (long) this.units * ENTRY_BYTES;
+        this.links = entries + (long) this.units * ENTRY_BYTES;
+        this.sideLinks = links + (long) this.units * LINK_BYTES;
         this.base = reservation + tableBytes;
         StackLinks stackLinks = new StackLinks() {
             @Override
@@ -185,7 +208,11 @@ public final class SuperblockArena {
      */
     public void release(long superblock, int sizeClass) {
         writeEntries(superblock, sizeClass, 0);
-        memory.discard(superblock, SizeClasses.superblockSize(sizeClass));
+        int superblockSize = SizeClasses.superblockSize(sizeClass);
+        if (sideLinked(sizeClass)) {
+            RawMemory.clear(sideLinkSlot(superblock), (long) (superblockSize >>> SIDE_LINK_SHIFT) * SIDE_LINK_BYTES);
+        }
+        memory.discard(superblock, superblockSize);
         freeRanges[sizeClass].push((int) ((superblock - base) >>> UNIT_SHIFT));
     }
 
@@ -196,6 +223,26 @@ public final class SuperblockArena {
             short entry = (short) (classField == 0 ? 0 : classField | i << CLASS_BITS);
             RawMemory.putShort(entries + (first + i) * ENTRY_BYTES, entry);
         }
+    }
+
+    /** Returns whether superblocks of {@code sizeClass} carved from an arena keep their links in its side table. */
+    public static boolean sideLinked(int sizeClass) {
+        return SizeClasses.blockSize(sizeClass) >= SIDE_LINKED_BLOCK;
+    }
+
+    /** Reads the stored (relative) link of the free block at {@code block}, of a side-linked superblock. */
+    public int readSideLink(long block) {
+        return RawMemory.getShort(sideLinkSlot(block));
+    }
+
+    /** Writes the stored (relative) link of the block at {@code block}, of a side-linked superblock. */
+    public void writeSideLink(long block, int storedLink) {
+        assert storedLink == (short) storedLink : storedLink;
+        RawMemory.putShort(sideLinkSlot(block), (short) storedLink);
+    }
+
+    private long sideLinkSlot(long block) {
+        return sideLinks + ((block - base) >>> SIDE_LINK_SHIFT) * SIDE_LINK_BYTES;
     }
 
     /** Returns the units carved so far (released ranges included): the high-water mark of the arena's use. */

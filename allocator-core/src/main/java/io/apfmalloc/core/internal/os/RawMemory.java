@@ -19,6 +19,11 @@ public final class RawMemory {
         MemorySegment.copy(EVERYTHING, source, EVERYTHING, target, bytes);
     }
 
+    /** Writes zeros to the {@code bytes} bytes from {@code address}. */
+    public static void clear(long address, long bytes) {
+        EVERYTHING.asSlice(address, bytes).fill((byte) 0);
+    }
+
     /** Reads the short at {@code address}. */
     public static short getShort(long address) {
         return EVERYTHING.get(ValueLayout.JAVA_SHORT_UNALIGNED, address);

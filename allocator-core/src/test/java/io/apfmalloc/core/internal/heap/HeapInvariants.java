@@ -110,7 +110,7 @@ final class HeapInvariants {
             }
             free[index] = true;
             if (i + 1 < count) {
-                index += 1 + heap.links().readLink(base + (long) index * descriptor.blockSize());
+                index += 1 + heap.readLink(descriptor, base + (long) index * descriptor.blockSize());
             }
         }
         for (int block = 0; block < blocks; block++) {

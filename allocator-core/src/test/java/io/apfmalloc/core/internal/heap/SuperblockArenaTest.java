@@ -12,6 +12,7 @@ import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 import io.apfmalloc.core.internal.superblock.OffHeapLinkStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -135,6 +136,32 @@ class SuperblockArenaTest {
         assertEquals(blocks, heap.fill(LARGEST, blocks, out, 0));
         assertTrue(arena.contains(out[0]), "a released range is used before a new mapping");
         assertEquals(LARGEST, arena.blockClassOf(out[0]));
+    }
+
+    @Test
+    void largeBlockClassesKeepTheirLinksOutOfTheBlocks() {
+        SuperblockArena arena = smallestArena();
+        Heap heap = new Heap(arena, OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false, 0);
+        int sizeClass = 30;
+        int blockSize = SizeClasses.blockSize(sizeClass);
+        int blocks = SizeClasses.blocksPerSuperblock(sizeClass);
+        assertTrue(SuperblockArena.sideLinked(sizeClass) && !SuperblockArena.sideLinked(SMALL));
+        for (int round = 0; round < 3; round++) {
+            long[] out = new long[blocks];
+            assertEquals(blocks / 2, heap.fill(sizeClass, blocks / 2, out, 0));
+            assertEquals(blocks - blocks / 2, heap.fill(sizeClass, blocks, out, blocks / 2), "the rest of the chain");
+            assertEquals(blocks, Arrays.stream(out).distinct().count(), "round " + round + ": every block once");
+            for (long block : out) {
+                RawMemory.putInt(block, 0x5eed);
+            }
+            heap.flush(out, 0, blocks / 2);
+            assertEquals(blocks / 2, heap.fill(sizeClass, blocks, out, 0), "the freed half comes back");
+            for (long block : out) {
+                assertEquals(0x5eed, RawMemory.getInt(block), "a free block's memory holds no link");
+            }
+            heap.flush(out, 0, blocks);
+            assertEquals(0, heap.liveSuperblocks(), "released, its side links cleared for the next round");
+        }
     }
 
     @Test
