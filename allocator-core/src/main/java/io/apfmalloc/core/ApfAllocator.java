@@ -58,8 +58,8 @@ public final class ApfAllocator {
         MemoryLimit limit = new MemoryLimit(config.maxMemory());
         if (config.memoryKind() == MemoryKind.HEAP) {
             this.arrays = new ArrayMemorySource();
-            this.heap = new Heap(withFaults(arrays, faultInjector), limit, new ArrayLinkStore(arrays),
-                config.checked(), config.retainBytes());
+            this.heap = new Heap(SuperblockArena.NONE, withFaults(arrays, faultInjector), limit,
+                new ArrayLinkStore(arrays), config.checked(), config.retainBytes(), config.retainMillis());
         } else {
             this.arrays = null;
             // Injected faults refuse mappings, so an allocator under test maps each superblock alone.
@@ -67,7 +67,7 @@ public final class ApfAllocator {
                 ? SuperblockArena.reserve(OsMemory.INSTANCE, config.maxMemory())
                 : SuperblockArena.NONE;
             this.heap = new Heap(superblocks, withFaults(OsMemory.INSTANCE, faultInjector), limit,
-                OffHeapLinkStore.INSTANCE, config.checked(), config.retainBytes());
+                OffHeapLinkStore.INSTANCE, config.checked(), config.retainBytes(), config.retainMillis());
         }
         this.arena = heap.arena();
         CachePolicy policy = switch (config.tuningPolicy()) {
@@ -583,6 +583,8 @@ public final class ApfAllocator {
      *       <td>1 MiB</td></tr>
      *   <tr><td>{@link #retainBytes}</td><td>{@code apfmalloc.retainBytes}</td><td>a size &ge; 0</td>
      *       <td>8 MiB</td></tr>
+     *   <tr><td>{@link #retainMillis}</td><td>{@code apfmalloc.retainMillis}</td><td>0 … 2<sup>31</sup>-1</td>
+     *       <td>1000</td></tr>
      *   <tr><td>{@link #tuningPolicy}</td><td>{@code apfmalloc.policy}</td><td>apf, lrmalloc</td>
      *       <td>{@code apf}</td></tr>
      *   <tr><td>{@link #apfTarget}</td><td>{@code apfmalloc.apf.target}</td><td>1 … 2<sup>31</sup>-1</td>
@@ -615,6 +617,9 @@ public final class ApfAllocator {
         public static final Setting<Long> MAX_BIN_BYTES = Setting.size("maxBinBytes", "apfmalloc.maxBinBytes", 1);
         /** The setting of {@link #retainBytes}. */
         public static final Setting<Long> RETAIN_BYTES = Setting.size("retainBytes", "apfmalloc.retainBytes", 0);
+        /** The setting of {@link #retainMillis}. */
+        public static final Setting<Long> RETAIN_MILLIS =
+            Setting.number("retainMillis", "apfmalloc.retainMillis", 0, Integer.MAX_VALUE);
         /** The setting of {@link #tuningPolicy}. */
         public static final Setting<TuningPolicy> TUNING_POLICY =
             Setting.choice("tuningPolicy", "apfmalloc.policy", TuningPolicy.class);
@@ -639,6 +644,7 @@ public final class ApfAllocator {
         private Long sharedCaches;
         private Long maxBinBytes;
         private Long retainBytes;
+        private Long retainMillis;
         private TuningPolicy tuningPolicy;
         private Long apfTarget;
         private Long apfBurstLength;
@@ -710,6 +716,20 @@ public final class ApfAllocator {
          */
         public Builder retainBytes(long bytes) {
             this.retainBytes = RETAIN_BYTES.check(bytes);
+            return this;
+        }
+
+        /**
+         * Sets how long wholly free superblocks past {@link #retainBytes} stay mapped too: between one and two of
+         * these periods while the allocator is in use (a heap nobody uses keeps them until its next use or
+         * {@link ApfAllocator#trim}), so that bursts larger than the budget reuse their memory, as jemalloc's decay
+         * does, and memory no longer needed still goes back. 0 returns every wholly free superblock past the budget
+         * at once.
+         *
+         * @throws IllegalArgumentException if {@code millis} is negative
+         */
+        public Builder retainMillis(long millis) {
+            this.retainMillis = RETAIN_MILLIS.check(millis);
             return this;
         }
 
@@ -801,6 +821,7 @@ public final class ApfAllocator {
                 Math.toIntExact(SHARED_CACHES.resolve(sharedCaches, (long) Math.clamp(2L * processors, 4, 64))),
                 MAX_BIN_BYTES.resolve(maxBinBytes, 1L << 20),
                 RETAIN_BYTES.resolve(retainBytes, 8L << 20),
+                RETAIN_MILLIS.resolve(retainMillis, 1000L),
                 TUNING_POLICY.resolve(tuningPolicy, TuningPolicy.APF),
                 APF_TARGET.resolve(apfTarget, 1000L),
                 Math.toIntExact(APF_BURST_LENGTH.resolve(apfBurstLength, 256L)),
@@ -818,7 +839,8 @@ public final class ApfAllocator {
 
     /** The effective settings of one allocator, every one resolved and checked. */
     private record Config(long maxMemory, MemoryKind memoryKind, boolean checked, int maxThreadCaches,
-                          int sharedCaches, long maxBinBytes, long retainBytes, TuningPolicy tuningPolicy,
+                          int sharedCaches, long maxBinBytes, long retainBytes, long retainMillis,
+                          TuningPolicy tuningPolicy,
                           long apfTarget, int apfBurstLength, int apfHibernationLength, long apfMaxFetchBytes) {
     }
 }

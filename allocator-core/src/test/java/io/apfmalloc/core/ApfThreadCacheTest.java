@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ApfThreadCacheTest {
     @Test
     void explicitCachesServeTheirThreadAndReturnEverythingOnClose() throws InterruptedException {
-        ApfAllocator allocator = ApfAllocator.builder().maxThreadCaches(0).retainBytes(0).build();
+        ApfAllocator allocator = ApfAllocator.builder().maxThreadCaches(0).retainBytes(0).retainMillis(0).build();
         long[] handedOver = new long[10_000];
         Thread loop = Thread.ofPlatform().name("event-loop-1").start(() -> {
             try (ApfThreadCache cache = allocator.newThreadCache("event-loop-1")) {

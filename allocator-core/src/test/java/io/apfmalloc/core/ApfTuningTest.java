@@ -12,7 +12,8 @@ class ApfTuningTest {
     private static final int SIZE = 64;
 
     private static ApfAllocator apf() {
-        return ApfAllocator.builder().tuningPolicy(TuningPolicy.APF).apfTarget(1000).retainBytes(0).build();
+        return ApfAllocator.builder().tuningPolicy(TuningPolicy.APF).apfTarget(1000).retainBytes(0).retainMillis(0)
+            .build();
     }
 
     private static BinStats binOf(ApfAllocator allocator, String owner, int blockSize) {
@@ -76,7 +77,7 @@ class ApfTuningTest {
     void aBurstThatIsFreedLeavesLessCachedThanLrmalloc() {
         AllocatorStats apf = heldAfterBurst(apf());
         AllocatorStats lrmalloc = heldAfterBurst(ApfAllocator.builder().tuningPolicy(TuningPolicy.LRMALLOC)
-            .retainBytes(0).build());
+            .retainBytes(0).retainMillis(0).build());
         String figures = "APF " + apf + ", lrmalloc " + lrmalloc;
         assertTrue(apf.cachedBytes() <= lrmalloc.cachedBytes() / 2, figures);
         assertTrue(apf.mappedBytes() < lrmalloc.mappedBytes(), figures);

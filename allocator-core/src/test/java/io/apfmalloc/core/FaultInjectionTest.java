@@ -92,7 +92,7 @@ class FaultInjectionTest {
         int threads = 4;
         ControlledFaults faults = new ControlledFaults(seed);
         ApfAllocator allocator = ApfAllocator.builder().maxMemory(LIMIT).maxBinBytes(128 << 10).retainBytes(0)
-            .faultInjector(faults).build();
+            .retainMillis(0).faultInjector(faults).build();
         faults.refuseWithProbability(0.3);
         Mailboxes mailboxes = new Mailboxes(threads);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

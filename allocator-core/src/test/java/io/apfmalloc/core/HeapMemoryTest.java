@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The same allocator over pooled byte[] superblocks: what Netty's heap buffers are made of. */
 class HeapMemoryTest {
     private static ApfAllocator heapAllocator() {
-        return ApfAllocator.builder().memoryKind(MemoryKind.HEAP).maxMemory(256L << 20).retainBytes(0).build();
+        return ApfAllocator.builder().memoryKind(MemoryKind.HEAP).maxMemory(256L << 20).retainBytes(0).retainMillis(0)
+            .build();
     }
 
     private static void fill(ApfAllocator allocator, long address, int size, byte value) {

@@ -35,6 +35,7 @@ class SettingsTest {
         "apfmalloc.apf.target       | 0       | a whole number from 1 to 2147483647",
         "apfmalloc.maxBinBytes      | 0       | a size of at least 1 bytes, such as 512m",
         "apfmalloc.retainBytes      | -1      | a size of at least 0 bytes, such as 512m",
+        "apfmalloc.retainMillis     | 1s      | a whole number from 0 to 2147483647",
         "apfmalloc.apf.maxFetchBytes| ''      | a size of at least 1 bytes, such as 512m",
         "apfmalloc.maxThreadCaches  | 5g      | a whole number from 0 to 2147483647",
         "apfmalloc.maxThreadCaches  | -5      | a whole number from 0 to 2147483647",

@@ -47,7 +47,7 @@ public final class ApfTuningTour {
 
     private static ApfAllocator allocator(TuningPolicy policy) {
         // No retention, so that "held" shows what the caches keep rather than superblocks kept for reuse.
-        return ApfAllocator.builder().tuningPolicy(policy).apfTarget(TARGET).retainBytes(0).build();
+        return ApfAllocator.builder().tuningPolicy(policy).apfTarget(TARGET).retainBytes(0).retainMillis(0).build();
     }
 
     /** Allocates 100,000 blocks and keeps them: no reuse, so each fetch brings about T blocks. */

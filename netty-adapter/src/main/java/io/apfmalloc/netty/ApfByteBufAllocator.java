@@ -342,6 +342,13 @@ public final class ApfByteBufAllocator extends AbstractByteBufAllocator implemen
             return this;
         }
 
+        /** Sets how long free superblocks past that stay mapped; see {@link ApfAllocator.Builder#retainMillis}. */
+        public Builder retainMillis(long millis) {
+            direct.retainMillis(millis);
+            heap.retainMillis(millis);
+            return this;
+        }
+
         /** Chooses how caches size themselves; see {@link ApfAllocator.Builder#tuningPolicy}. */
         public Builder tuningPolicy(TuningPolicy policy) {
             direct.tuningPolicy(policy);

@@ -184,7 +184,7 @@ class ApfByteBufAllocatorFaultTest {
             ControlledFaults faults = new ControlledFaults(seed);
             // No retained superblocks: every superblock emptied is unmapped, so mappings (and faults) stay frequent.
             ApfByteBufAllocator allocator = ApfByteBufAllocator.builder().faultInjector(faults).retainBytes(0)
-                .checked(true).build();
+                .retainMillis(0).checked(true).build();
             faults.refuseWithProbability(0.3);
             ExecutorService plainThreads = Executors.newFixedThreadPool(2);
             List<FaultWorker> workers = new ArrayList<>();

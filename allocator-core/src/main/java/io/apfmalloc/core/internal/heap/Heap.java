@@ -14,6 +14,7 @@ import io.apfmalloc.core.internal.superblock.Descriptor;
 import io.apfmalloc.core.internal.superblock.DescriptorRegistry;
 import io.apfmalloc.core.internal.superblock.LinkStore;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,13 +37,25 @@ public final class Heap {
     private final LinkStore links;
     private final boolean checked;
     private final long retainLimit;
+    /**
+     * How long wholly free superblocks past {@link #retainLimit} stay kept (between one and two of these, while the
+     * heap is in use); 0 keeps none past it.
+     */
+    private final long decayNanos;
+    /** When the next decay pass is due ({@link System#nanoTime()}); the thread that moves it runs the pass. */
+    private final AtomicLong nextDecay = new AtomicLong();
+    /** Counts decay passes; superblocks kept since the last pass carry the current value. */
+    private volatile int retentionEpoch;
     private final AtomicLong retainedBytes = new AtomicLong();
     private final AtomicLong liveSuperblocks = new AtomicLong();
     private final AtomicLong largeBytes = new AtomicLong();
 
-    /** Makes an empty heap whose superblocks each get their own mapping from {@code source}. */
+    /**
+     * Makes an empty heap whose superblocks each get their own mapping from {@code source}, retaining at most
+     * {@code retainLimit} bytes of wholly free superblocks.
+     */
     public Heap(MemorySource source, MemoryLimit limit, LinkStore links, boolean checked, long retainLimit) {
-        this(SuperblockArena.NONE, source, limit, links, checked, retainLimit);
+        this(SuperblockArena.NONE, source, limit, links, checked, retainLimit, 0);
     }
 
     /**
@@ -54,10 +67,13 @@ public final class Heap {
      * @param links   how free-list links are read and written in the source's memory
      * @param checked     whether superblocks track which blocks are with users (double-free detection)
      * @param retainLimit bytes of wholly free superblocks kept mapped for reuse instead of going back to the OS
+     * @param decayMillis how long wholly free superblocks past {@code retainLimit} are kept too (0: none)
      */
     public Heap(SuperblockArena arena, MemorySource source, MemoryLimit limit, LinkStore links, boolean checked,
-                long retainLimit) {
+                long retainLimit, long decayMillis) {
         this.arena = arena;
+        this.decayNanos = TimeUnit.MILLISECONDS.toNanos(decayMillis);
+        this.nextDecay.set(System.nanoTime() + decayNanos);
         this.source = source;
         this.limit = limit;
         this.links = links;
@@ -207,6 +223,7 @@ public final class Heap {
      * superblock until the page map entries and the partial-list push publish it.
      */
     private int fillFromNewSuperblock(int sizeClass, int want, long[] out, int at) {
+        decayIfDue();
         int superblockSize = SizeClasses.superblockSize(sizeClass);
         long base = mapSuperblock(sizeClass);
         if (base == 0) {
@@ -302,7 +319,13 @@ public final class Heap {
                 retained = false;
             }
             int newState = allFree && !retained ? EMPTY : PARTIAL;
+            if (retained) {
+                descriptor.spRetainedEpoch(retentionEpoch);
+            }
             if (descriptor.casAnchor(anchor, AnchorLayout.pack(newState, head, newCount))) {
+                if (retained) {
+                    decayIfDue();
+                }
                 if (newState == EMPTY) {
                     releaseSuperblock(base, sizeClass);
                     if (state == FULL) {
@@ -316,10 +339,11 @@ public final class Heap {
         }
     }
 
+    /** Counts a wholly free superblock as kept: within the budget, or past it while decay keeps such superblocks. */
     private boolean tryRetain(int superblockSize) {
         while (true) {
             long current = retainedBytes.get();
-            if (current + superblockSize > retainLimit) {
+            if (current + superblockSize > retainLimit && decayNanos == 0) {
                 return false;
             }
             if (retainedBytes.compareAndSet(current, current + superblockSize)) {
@@ -339,13 +363,38 @@ public final class Heap {
         }
     }
 
-    /**
-     * Releases the wholly free superblocks of {@code sizeClass} kept for reuse. Pops the partial list empty, retires
-     * EMPTY descriptors, turns wholly free ones EMPTY (nobody else can touch a popped superblock that has no block
-     * outside its free list) and pushes the rest back. Concurrent fills may map a new superblock meanwhile; that is
-     * all.
-     */
+    /** Releases the wholly free superblocks of {@code sizeClass} kept for reuse. */
     public void releaseRetainedSuperblocks(int sizeClass) {
+        releaseRetained(sizeClass, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * The decay pass, run by the one thread that moves {@link #nextDecay} once it is due, from a flush that kept a
+     * superblock or a fill that maps one (so an idle heap keeps what it holds until it is used again, or trimmed):
+     * releases the wholly free superblocks kept before the previous pass, down to the retention budget. Each is thus
+     * kept between one and two decay periods, so a program that frees and reallocates in bursts reuses them (no
+     * page faults, no system calls), and one that stops needing them gets its RSS back.
+     */
+    private void decayIfDue() {
+        long due = nextDecay.get();
+        long now = System.nanoTime();
+        if (decayNanos == 0 || now - due < 0 || !nextDecay.compareAndSet(due, now + decayNanos)) {
+            return;
+        }
+        int keptSince = retentionEpoch;
+        retentionEpoch = keptSince + 1;
+        for (int sizeClass = 0; sizeClass < partialLists.length && retainedBytes.get() > retainLimit; sizeClass++) {
+            releaseRetained(sizeClass, keptSince, retainLimit);
+        }
+    }
+
+    /**
+     * Releases wholly free superblocks of {@code sizeClass} kept before epoch {@code keptSince}, while more than
+     * {@code floorBytes} are kept. Pops the partial list empty, retires EMPTY descriptors, turns the chosen wholly
+     * free ones EMPTY (nobody else can touch a popped superblock that has no block outside its free list) and pushes
+     * the rest back in their order. Concurrent fills may map a new superblock meanwhile; that is all.
+     */
+    private void releaseRetained(int sizeClass, int keptSince, long floorBytes) {
         DescriptorStack partial = partialLists[sizeClass];
         int[] keep = new int[16];
         int kept = 0;
@@ -355,7 +404,8 @@ public final class Heap {
             int blockCount = descriptor.blockCount();
             if (AnchorLayout.state(anchor) == EMPTY) {
                 retire(descriptor);
-            } else if (AnchorLayout.count(anchor) == blockCount
+            } else if (AnchorLayout.count(anchor) == blockCount && descriptor.lpRetainedEpoch() < keptSince
+                && retainedBytes.get() > floorBytes
                 && descriptor.casAnchor(anchor, AnchorLayout.pack(EMPTY, 0, blockCount))) {
                 int superblockSize = SizeClasses.superblockSize(sizeClass);
                 releaseRetention(superblockSize);

@@ -41,6 +41,11 @@ public final class Descriptor {
     private int sizeClass = RETIRED;
     private int blockSize;
     private int blockCount;
+    /**
+     * The heap's retention epoch when the superblock last became wholly free and was kept: written before the anchor
+     * CAS that makes it so, read by whoever pops it from its partial list afterwards.
+     */
+    private int retainedEpoch;
     /** Checked mode only: one bit per block, set while the block is with a user. */
     private long[] allocatedBits;
 
@@ -72,6 +77,16 @@ public final class Descriptor {
         this.blockSize = 0;
         this.blockCount = 1;
         this.allocatedBits = null;
+    }
+
+    /** Returns the retention epoch stamped by {@link #spRetainedEpoch}. */
+    public int lpRetainedEpoch() {
+        return retainedEpoch;
+    }
+
+    /** Stamps the retention epoch, before the anchor CAS that leaves every block free. */
+    public void spRetainedEpoch(int epoch) {
+        this.retainedEpoch = epoch;
     }
 
     /** Marks the descriptor as retired, so that heap walks skip it. */

@@ -113,7 +113,8 @@ class SuperblockArenaTest {
     @Test
     void heapFallsBackToOwnMappingsWhenTheArenaIsUsedUpAndStaysConsistent() {
         SuperblockArena arena = smallestArena();
-        Heap heap = new Heap(arena, OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false, 0);
+        Heap heap = new Heap(arena, OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false,
+            0, 0);
         int blocks = SizeClasses.blocksPerSuperblock(LARGEST);
         long[] out = new long[blocks];
         List<long[]> superblocks = new ArrayList<>();
@@ -141,7 +142,8 @@ class SuperblockArenaTest {
     @Test
     void largeBlockClassesKeepTheirLinksOutOfTheBlocks() {
         SuperblockArena arena = smallestArena();
-        Heap heap = new Heap(arena, OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false, 0);
+        Heap heap = new Heap(arena, OsMemory.INSTANCE, new MemoryLimit(1L << 30), OffHeapLinkStore.INSTANCE, false,
+            0, 0);
         int sizeClass = 30;
         int blockSize = SizeClasses.blockSize(sizeClass);
         int blocks = SizeClasses.blocksPerSuperblock(sizeClass);
