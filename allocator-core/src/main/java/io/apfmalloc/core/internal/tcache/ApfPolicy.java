@@ -65,7 +65,7 @@ public final class ApfPolicy implements CachePolicy {
 
     @Override
     public void initialize(Bin bin, ThreadCache cache) {
-        bin.tuner = new ApfTuner(this, () -> cache.intervalExtractor(maxTraceLength()));
+        bin.tuner = new ApfTuner(this, cache);
         bin.tuner.start(bin);
     }
 

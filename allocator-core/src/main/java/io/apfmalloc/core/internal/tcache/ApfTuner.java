@@ -1,7 +1,6 @@
 package io.apfmalloc.core.internal.tcache;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
 
 /**
  * The APF tuner of one bin (DESIGN §3): samples bursts of allocations and frees, turns each into a reuse curve, and
@@ -11,9 +10,10 @@ import java.util.function.Supplier;
  *
  * <p>Off the fast path: the bin calls in once per sampled allocation during a burst, and otherwise once every
  * {@link ApfPolicy#REFRESH_PERIOD} allocations to refresh the return threshold. Owner thread only. It allocates
- * once per burst (every {@code H} allocations): the burst's trace, grown as the burst goes (up to four entries per
- * sampled allocation, 8 KiB by default) and dropped at its end, and the curve's scratch; the curve itself (2 KiB by
- * default) is made when the first burst ends. A bin that was used a few times holds a few dozen bytes of tuner.
+ * only while its trace grows: a burst (every {@code H} allocations) takes a trace its cache kept from an ended burst,
+ * or a small new one, grows it as the burst goes (up to four entries per sampled allocation, 8 KiB by default) and
+ * gives it back at its end; the curve (2 KiB by default) is made when the first burst ends. A bin that was used a
+ * few times holds a few dozen bytes of tuner.
  */
 final class ApfTuner {
     /** A burst's trace starts this small and doubles: a bin that allocates a few times holds a few entries. */
@@ -24,11 +24,14 @@ final class ApfTuner {
     private static final int MAX_SLOW_START_DOUBLINGS = 20;
 
     private final ApfPolicy config;
-    /** The cache's shared extractor, asked for when a burst ends, so a cache whose bins never end one has none. */
-    private final Supplier<IntervalExtractor> extractor;
+    /**
+     * The bin's cache: its shared extractor is asked for when a burst ends (so a cache whose bins never end one has
+     * none), and it keeps ended bursts' traces for the next.
+     */
+    private final ThreadCache cache;
     /** The last burst's curve; made when the first burst ends, so a bin that never completes one pays nothing. */
     private ReuseCurve curve;
-    /** The burst being sampled; made when it starts and dropped when it ends, so bins between bursts hold none. */
+    /** The burst being sampled; taken from the cache when it starts and given back when it ends. */
     private long[] trace;
     private int traceLength;
     private int burstAllocations;
@@ -36,9 +39,9 @@ final class ApfTuner {
     private long hibernationEnd;
     private long fetches;
 
-    ApfTuner(ApfPolicy config, Supplier<IntervalExtractor> extractor) {
+    ApfTuner(ApfPolicy config, ThreadCache cache) {
         this.config = config;
-        this.extractor = extractor;
+        this.cache = cache;
     }
 
     /** Arms the bin: the first allocation starts the first burst. */
@@ -103,7 +106,7 @@ final class ApfTuner {
         if (!sampling && bin.allocations >= hibernationEnd) {
             sampling = true;
             bin.tracingFrees = true;
-            trace = new long[INITIAL_TRACE_ENTRIES];
+            trace = cache.takeTrace(INITIAL_TRACE_ENTRIES);
         }
         if (sampling) {
             append(block);
@@ -134,14 +137,15 @@ final class ApfTuner {
     }
 
     private void endBurst(Bin bin) {
-        IntervalExtractor extractor = this.extractor.get();
+        IntervalExtractor extractor = cache.intervalExtractor(config.maxTraceLength());
         int intervals = extractor.extract(trace, traceLength);
         if (curve == null) {
             curve = new ReuseCurve(config.burstLength());
         }
-        curve.compute(burstAllocations, extractor.frees, extractor.ends, intervals);
+        curve.compute(burstAllocations, extractor.frees, extractor.ends, intervals, extractor.slopeChanges);
         sampling = false;
         bin.tracingFrees = false;
+        cache.returnTrace(trace);
         trace = null;
         traceLength = 0;
         burstAllocations = 0;

@@ -17,6 +17,8 @@ final class IntervalExtractor {
     private final int mask;
     final int[] frees;
     final int[] ends;
+    /** Scratch of {@link ReuseCurve#compute}, kept here so that computing a curve allocates nothing either. */
+    final long[] slopeChanges;
 
     /** Makes an extractor for traces of at most {@code maxEvents} entries. */
     IntervalExtractor(int maxEvents) {
@@ -26,6 +28,7 @@ final class IntervalExtractor {
         this.mask = tableSize - 1;
         this.frees = new int[maxEvents];
         this.ends = new int[maxEvents];
+        this.slopeChanges = new long[maxEvents + 3];
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.apfmalloc.core.internal.tcache;
 
+import java.util.Arrays;
+
 /**
  * The reuse curve of one sampled burst (DESIGN §3): for every window length {@code k}, how many free intervals lie
  * wholly inside a window of {@code k} consecutive allocations, averaged over all such windows.
@@ -31,9 +33,10 @@ final class ReuseCurve {
      * @param frees free times {@code s} of the intervals
      * @param ends  allocation numbers {@code e} of the intervals
      * @param count number of intervals
+     * @param slopeChanges scratch of at least {@code n + 3} entries; its contents are overwritten
      */
-    void compute(int n, int[] frees, int[] ends, int count) {
-        long[] slopeChanges = new long[n + 3];
+    void compute(int n, int[] frees, int[] ends, int count, long[] slopeChanges) {
+        Arrays.fill(slopeChanges, 0, n + 3, 0L);
         for (int i = 0; i < count; i++) {
             int s = frees[i];
             int e = ends[i];

@@ -20,8 +20,7 @@ class ApfTunerTest {
     void newTuner() {
         ApfPolicy policy = new ApfPolicy(100, 6, 10, 1 << 20, 1 << 20);
         bin = new Bin(0, policy.binCapacity(0));
-        IntervalExtractor extractor = new IntervalExtractor(policy.maxTraceLength());
-        tuner = new ApfTuner(policy, () -> extractor);
+        tuner = new ApfTuner(policy, new ThreadCache(null, policy, "tuner-test"));
         tuner.start(bin);
     }
 

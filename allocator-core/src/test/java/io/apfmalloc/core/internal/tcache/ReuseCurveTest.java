@@ -24,7 +24,7 @@ class ReuseCurveTest {
         // A1 A2 F1 A1 F2 A2 F1 A3 A1: allocations 0..5; F1 at s=2 -> A1 is allocation 2; F2 at s=3 -> allocation 3;
         // F1 at s=4 -> allocation 5.
         ReuseCurve curve = new ReuseCurve(16);
-        curve.compute(6, new int[] {2, 3, 4}, new int[] {2, 3, 5}, 3);
+        curve.compute(6, new int[] {2, 3, 4}, new int[] {2, 3, 5}, 3, new long[9]);
         double[] expected = {1.0 / 3, 1, 7.0 / 4, 7.0 / 3, 5.0 / 2, 3};
         assertEquals(6, curve.length());
         for (int k = 1; k <= 6; k++) {
@@ -37,6 +37,7 @@ class ReuseCurveTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         ReuseCurve curve = new ReuseCurve(200);
+        long[] scratch = new long[203];
         for (int trial = 0; trial < 500; trial++) {
             int n = 1 + random.nextInt(200);
             int count = random.nextInt(n + 1);
@@ -46,7 +47,7 @@ class ReuseCurveTest {
                 frees[i] = random.nextInt(n);
                 ends[i] = frees[i] + random.nextInt(n - frees[i]);
             }
-            curve.compute(n, frees, ends, count);
+            curve.compute(n, frees, ends, count, scratch);
             for (int k = 1; k <= n; k++) {
                 assertEquals(bruteForceReuse(n, frees, ends, count, k), curve.reuse(k), 1e-9,
                     "seed " + seed + " trial " + trial + " n " + n + " k " + k);
@@ -55,10 +56,11 @@ class ReuseCurveTest {
     }
 
     @Test
-    void reusesItsArraysAcrossBursts() {
+    void reusesItsArraysAndScratchAcrossBursts() {
         ReuseCurve curve = new ReuseCurve(8);
-        curve.compute(8, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8);
-        curve.compute(4, new int[0], new int[0], 0);
+        long[] scratch = new long[11];
+        curve.compute(8, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8, scratch);
+        curve.compute(4, new int[0], new int[0], 0, scratch);
         for (int k = 1; k <= 4; k++) {
             assertEquals(0, curve.reuse(k), "k " + k);
         }
