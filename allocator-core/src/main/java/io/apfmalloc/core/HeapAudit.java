@@ -1,16 +1,9 @@
 package io.apfmalloc.core;
 
 import io.apfmalloc.core.internal.heap.Heap;
-import io.apfmalloc.core.internal.sizeclass.SizeClasses;
-import io.apfmalloc.core.internal.superblock.AnchorLayout;
-import io.apfmalloc.core.internal.superblock.Descriptor;
-import io.apfmalloc.core.internal.superblock.DescriptorRegistry;
+import io.apfmalloc.core.internal.heap.HeapWalk;
 import io.apfmalloc.core.internal.tcache.ThreadCaches;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The result of {@link ApfAllocator#audit()}, the allocator's invariant checker. It walks every descriptor, every
@@ -41,8 +34,6 @@ import java.util.Set;
  */
 public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks, long liveBlocks,
                         long largeAllocations, long mappedBytes, List<String> problems) {
-    private static final int MAX_PROBLEMS = 20;
-
     /** Returns whether no problem was found. */
     public boolean isConsistent() {
         return problems.isEmpty();
@@ -58,234 +49,11 @@ public record HeapAudit(long superblocks, long freeListBlocks, long cachedBlocks
      * Otherwise exactly the listed allocations must be with users, and any other such block is reported lost.
      */
     static HeapAudit run(Heap heap, ThreadCaches caches, long[] liveAllocations) {
-        return new Walk(heap).run(caches, liveAllocations);
-    }
-
-    /** One audit's state; audits are rare and may allocate freely. */
-    private static final class Walk {
-        private final Heap heap;
-        private final DescriptorRegistry registry;
-        private final int descriptors;
-        /** By descriptor id: the blocks of a mapped superblock found so far; null for any other descriptor. */
-        private final BitSet[] placed;
-        private final int[] onPartialList;
-        private final int[] onRetiredStack;
-        private final Set<Long> largeAddresses = new HashSet<>();
-        private final List<String> problems = new ArrayList<>();
-        private long superblocks;
-        private long freeListBlocks;
-        private long cachedBlocks;
-        private long liveBlocks;
-        private long mappedBytes;
-        private long retainedBytes;
-        private long largeBytes;
-
-        Walk(Heap heap) {
-            this.heap = heap;
-            this.registry = heap.registry();
-            this.descriptors = registry.size();
-            this.placed = new BitSet[descriptors];
-            this.onPartialList = new int[descriptors];
-            this.onRetiredStack = new int[descriptors];
-        }
-
-        HeapAudit run(ThreadCaches caches, long[] liveAllocations) {
-            countStackMemberships();
-            for (int id = 0; id < descriptors; id++) {
-                Descriptor descriptor = registry.get(id);
-                if (descriptor != null) {
-                    walkDescriptor(descriptor);
-                }
-            }
-            long largeAllocations = largeAddresses.size();
-            caches.forEachCache(cache -> cache.forEachCachedBlock((sizeClass, block) -> {
-                cachedBlocks++;
-                place(block, sizeClass, "in a thread cache");
-            }));
-            if (liveAllocations != null) {
-                placeListed(liveAllocations);
-            }
-            for (int id = 0; id < descriptors; id++) {
-                if (placed[id] != null) {
-                    int unplaced = registry.get(id).blockCount() - placed[id].cardinality();
-                    if (liveAllocations == null) {
-                        liveBlocks += unplaced;
-                    } else if (unplaced != 0) {
-                        problem("%d blocks of %s are nowhere (lost)", unplaced, registry.get(id));
-                    }
-                }
-            }
-            checkCounters();
-            return new HeapAudit(superblocks, freeListBlocks, cachedBlocks, liveBlocks, largeAllocations,
-                mappedBytes, List.copyOf(problems));
-        }
-
-        private void countStackMemberships() {
-            for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++) {
-                int listClass = sizeClass;
-                int[] length = {0};
-                heap.partialList(sizeClass).forEachQuiescent(descriptors + 1, id -> {
-                    length[0]++;
-                    onPartialList[id]++;
-                    Descriptor descriptor = registry.get(id);
-                    if (descriptor.sizeClass() != listClass) {
-                        problem("%s is on the partial list of class %d", descriptor, listClass);
-                    }
-                });
-                if (length[0] > descriptors) {
-                    problem("the partial list of class %d is longer than the descriptors (a cycle)", sizeClass);
-                }
-            }
-            int[] retired = {0};
-            heap.retiredDescriptors().forEachQuiescent(descriptors + 1, id -> {
-                retired[0]++;
-                onRetiredStack[id]++;
-            });
-            if (retired[0] > descriptors) {
-                problem("the retired-descriptor stack is longer than the descriptors (a cycle)");
-            }
-        }
-
-        private void walkDescriptor(Descriptor descriptor) {
-            int id = descriptor.id();
-            int sizeClass = descriptor.sizeClass();
-            int state = AnchorLayout.state(descriptor.lvAnchor());
-            if (sizeClass == Descriptor.RETIRED) {
-                expectMemberships(descriptor, 0, 1);
-            } else if (sizeClass == Descriptor.LARGE) {
-                if (state != AnchorLayout.FULL) {
-                    problem("%s: a freed large allocation that was not retired", descriptor);
-                }
-                expectMemberships(descriptor, 0, 0);
-                expectInPageMap(descriptor, descriptor.base());
-                largeAddresses.add(descriptor.base());
-                largeBytes += descriptor.mappingSize();
-                mappedBytes += descriptor.mappingSize();
-            } else if (state == AnchorLayout.EMPTY) {
-                expectMemberships(descriptor, 1, 0);
-                if (heap.descriptorOf(descriptor.base()) == descriptor) {
-                    problem("%s: released, but still in the page map", descriptor);
-                }
-            } else {
-                superblocks++;
-                mappedBytes += descriptor.mappingSize();
-                expectMemberships(descriptor, state == AnchorLayout.PARTIAL ? 1 : 0, 0);
-                expectInPageMap(descriptor, descriptor.base());
-                expectInPageMap(descriptor, descriptor.base() + descriptor.mappingSize() - 1);
-                placed[id] = new BitSet(descriptor.blockCount());
-                walkFreeList(descriptor);
-            }
-        }
-
-        private void walkFreeList(Descriptor descriptor) {
-            long anchor = descriptor.lvAnchor();
-            int state = AnchorLayout.state(anchor);
-            int blockCount = descriptor.blockCount();
-            int count = AnchorLayout.count(anchor);
-            boolean countFitsState = state == AnchorLayout.FULL ? count == 0 : count > 0 && count <= blockCount;
-            if (!countFitsState) {
-                problem("%s: count does not fit its state", descriptor);
-                return;
-            }
-            if (count == blockCount) {
-                retainedBytes += descriptor.mappingSize();
-            }
-            int index = AnchorLayout.avail(anchor);
-            for (int i = 0; i < count; i++) {
-                if (index < 0 || index >= blockCount) {
-                    problem("%s: free-list link leads out of the superblock (%d)", descriptor, index);
-                    return;
-                }
-                long block = descriptor.base() + (long) index * descriptor.blockSize();
-                freeListBlocks++;
-                if (!place(block, descriptor.sizeClass(), "on its superblock's free list")) {
-                    return;
-                }
-                index += 1 + heap.readLink(descriptor, block);
-            }
-        }
-
-        private void expectMemberships(Descriptor descriptor, int partialLists, int retiredStack) {
-            int id = descriptor.id();
-            if (onPartialList[id] != partialLists || onRetiredStack[id] != retiredStack) {
-                problem("%s is on partial lists %d times (expected %d) and on the retired stack %d times"
-                    + " (expected %d)", descriptor, onPartialList[id], partialLists, onRetiredStack[id], retiredStack);
-            }
-        }
-
-        private void expectInPageMap(Descriptor descriptor, long address) {
-            Descriptor mapped = heap.descriptorOf(address);
-            if (mapped != descriptor) {
-                problem("the page map gives %s for 0x%x of %s", mapped, address, descriptor);
-            }
-        }
-
-        private void placeListed(long[] liveAllocations) {
-            Set<Long> largeListed = new HashSet<>();
-            for (long address : liveAllocations) {
-                Descriptor owner = heap.descriptorOf(address);
-                if (owner != null && owner.sizeClass() == Descriptor.LARGE && owner.base() == address) {
-                    if (!largeListed.add(address)) {
-                        problem("large allocation 0x%x listed twice", address);
-                    }
-                } else {
-                    liveBlocks++;
-                    place(address, owner == null ? Descriptor.RETIRED : owner.sizeClass(), "listed as live");
-                }
-            }
-            for (long address : largeAddresses) {
-                if (!largeListed.contains(address)) {
-                    problem("large allocation 0x%x is mapped but not listed as live", address);
-                }
-            }
-        }
-
-        /** Marks {@code block} found {@code where}; returns false, reporting why, if it cannot be placed. */
-        private boolean place(long block, int expectedClass, String where) {
-            Descriptor owner = heap.descriptorOf(block);
-            BitSet blocks = owner == null || owner.id() >= descriptors ? null : placed[owner.id()];
-            if (blocks == null) {
-                problem("block 0x%x %s belongs to no mapped superblock", block, where);
-                return false;
-            }
-            long offset = block - owner.base();
-            int index = SizeClasses.blockIndex(owner.sizeClass(), offset);
-            if ((long) index * owner.blockSize() != offset) {
-                problem("0x%x %s is not the start of a block of %s", block, where, owner);
-                return false;
-            }
-            if (owner.sizeClass() != expectedClass) {
-                problem("block 0x%x of class %d is %s of class %d", block, owner.sizeClass(), where, expectedClass);
-            }
-            if (blocks.get(index)) {
-                problem("block 0x%x is counted twice (again %s)", block, where);
-                return false;
-            }
-            blocks.set(index);
-            return true;
-        }
-
-        private void checkCounters() {
-            if (heap.limit().reserved() != mappedBytes) {
-                problem("%d bytes reserved under the limit, but %d mapped", heap.limit().reserved(), mappedBytes);
-            }
-            if (heap.liveSuperblocks() != superblocks) {
-                problem("liveSuperblocks() is %d, but %d superblocks are mapped", heap.liveSuperblocks(), superblocks);
-            }
-            if (heap.retainedBytes() != retainedBytes) {
-                problem("retainedBytes() is %d, but %d bytes of superblocks are wholly free", heap.retainedBytes(),
-                    retainedBytes);
-            }
-            if (heap.largeBytes() != largeBytes) {
-                problem("largeBytes() is %d, but %d bytes of large allocations are mapped", heap.largeBytes(),
-                    largeBytes);
-            }
-        }
-
-        private void problem(String format, Object... args) {
-            if (problems.size() < MAX_PROBLEMS) {
-                problems.add(String.format(format, args));
-            }
-        }
+        HeapWalk walk = new HeapWalk(heap);
+        walk.walkHeap();
+        caches.forEachCache(cache -> cache.forEachCachedBlock(walk::cachedBlock));
+        walk.finish(liveAllocations);
+        return new HeapAudit(walk.superblocks(), walk.freeListBlocks(), walk.cachedBlocks(), walk.liveBlocks(),
+            walk.largeAllocations(), walk.mappedBytes(), walk.problems());
     }
 }

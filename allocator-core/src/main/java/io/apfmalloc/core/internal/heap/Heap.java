@@ -545,22 +545,22 @@ public final class Heap {
     }
 
     /** Returns the partial list of {@code sizeClass}, for heap walks. */
-    public DescriptorStack partialList(int sizeClass) {
+    DescriptorStack partialList(int sizeClass) {
         return partialLists[sizeClass];
     }
 
     /** Returns the stack of retired descriptors waiting for reuse, for heap walks. */
-    public DescriptorStack retiredDescriptors() {
+    DescriptorStack retiredDescriptors() {
         return retiredDescriptors;
     }
 
     /** Returns the registry, for heap walks. */
-    public DescriptorRegistry registry() {
+    DescriptorRegistry registry() {
         return registry;
     }
 
     /** Reads the stored link of the free block {@code block} of {@code descriptor}'s superblock, for heap walks. */
-    public int readLink(Descriptor descriptor, long block) {
+    int readLink(Descriptor descriptor, long block) {
         return readLink(sideLinked(descriptor.sizeClass(), descriptor.base()), block);
     }
 
