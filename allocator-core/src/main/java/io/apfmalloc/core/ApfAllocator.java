@@ -19,6 +19,7 @@ import io.apfmalloc.core.internal.tcache.CachePolicy;
 import io.apfmalloc.core.internal.tcache.LrmallocPolicy;
 import io.apfmalloc.core.internal.tcache.ThreadCache;
 import io.apfmalloc.core.internal.tcache.ThreadCaches;
+import io.apfmalloc.core.internal.tcache.Tracking;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ public final class ApfAllocator {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public long malloc(long size) {
-        return allocate(null, size, true);
+        return allocate(null, size, Tracking.TRACKED);
     }
 
     /**
@@ -106,15 +107,15 @@ public final class ApfAllocator {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public long mallocUntracked(long size) {
-        return allocate(null, size, false);
+        return allocate(null, size, Tracking.UNTRACKED);
     }
 
     /** Allocates from {@code explicit}, or from the calling thread's cache or a stripe when it is null. */
-    long allocate(ThreadCache explicit, long size, boolean tracked) {
+    long allocate(ThreadCache explicit, long size, Tracking tracking) {
         checkSize(size);
         int sizeClass = SizeClasses.classOf(size);
         return sizeClass >= 0
-            ? allocateBlock(explicit, sizeClass, tracked)
+            ? allocateBlock(explicit, sizeClass, tracking)
             : allocateLarge(explicit, size, OsMemory.PAGE_SIZE);
     }
 
@@ -137,7 +138,7 @@ public final class ApfAllocator {
             ? SizeClasses.alignedClassOf(size, alignment)
             : -1;
         return sizeClass >= 0
-            ? allocateBlock(null, sizeClass, true)
+            ? allocateBlock(null, sizeClass, Tracking.TRACKED)
             : allocateLarge(null, size, Math.max(alignment, OsMemory.PAGE_SIZE));
     }
 
@@ -231,7 +232,7 @@ public final class ApfAllocator {
      * @throws IllegalStateException    on a double free detected while the memory is mapped (see the class comment)
      */
     public void free(long address) {
-        free(null, address, true);
+        free(null, address, Tracking.TRACKED);
     }
 
     /**
@@ -241,7 +242,7 @@ public final class ApfAllocator {
      * @throws IllegalStateException    on a detected double free
      */
     public void freeUntracked(long address) {
-        free(null, address, false);
+        free(null, address, Tracking.UNTRACKED);
     }
 
     /**
@@ -264,11 +265,11 @@ public final class ApfAllocator {
     void freeSized(ThreadCache explicit, long address, long size) {
         int sizeClass = SizeClasses.classOf(size);
         if (checked || sizeClass < 0 || address == 0) {
-            free(explicit, address, true);
+            free(explicit, address, Tracking.TRACKED);
             return;
         }
         assert ownerOf(address).sizeClass() == sizeClass : "0x" + Long.toHexString(address) + " of " + size;
-        freeBlock(explicit, sizeClass, address, true);
+        caches.free(explicit, sizeClass, address, Tracking.TRACKED);
     }
 
     /**
@@ -276,17 +277,17 @@ public final class ApfAllocator {
      * superblock finds its class in the arena's flat map; everything else takes the page map's way. Kept this small
      * so that the JIT inlines it into callers.
      */
-    void free(ThreadCache explicit, long address, boolean tracked) {
+    void free(ThreadCache explicit, long address, Tracking tracking) {
         int arenaClass = checked ? -1 : arena.blockClassOf(address);
         if (arenaClass >= 0) {
-            freeBlock(explicit, arenaClass, address, tracked);
+            caches.free(explicit, arenaClass, address, tracking);
         } else {
-            freeByPageMap(explicit, address, tracked);
+            freeByPageMap(explicit, address, tracking);
         }
     }
 
     /** Frees what the arena does not map: large allocations, superblocks mapped alone, checked mode, bad input. */
-    private void freeByPageMap(ThreadCache explicit, long address, boolean tracked) {
+    private void freeByPageMap(ThreadCache explicit, long address, Tracking tracking) {
         if (address == 0) {
             return;
         }
@@ -299,30 +300,7 @@ public final class ApfAllocator {
         if (checked && !owner.markFreed(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
             throw new IllegalStateException("double free of 0x" + Long.toHexString(address));
         }
-        freeBlock(explicit, sizeClass, address, tracked);
-    }
-
-    /** Puts a small block into {@code explicit}, or the calling thread's cache, or a stripe. */
-    private void freeBlock(ThreadCache explicit, int sizeClass, long address, boolean tracked) {
-        ThreadCache cache = explicit != null ? explicit : caches.ownCache();
-        if (cache != null) {
-            freeToCache(cache, sizeClass, address, tracked);
-            return;
-        }
-        ThreadCache stripe = caches.lockStripe();
-        try {
-            freeToCache(stripe, sizeClass, address, tracked);
-        } finally {
-            stripe.unlock();
-        }
-    }
-
-    private static void freeToCache(ThreadCache cache, int sizeClass, long address, boolean tracked) {
-        if (tracked) {
-            cache.free(sizeClass, address);
-        } else {
-            cache.freeUntracked(sizeClass, address);
-        }
+        caches.free(explicit, sizeClass, address, tracking);
     }
 
     /**
@@ -465,11 +443,11 @@ public final class ApfAllocator {
         return checked;
     }
 
-    private long allocateBlock(ThreadCache explicit, int sizeClass, boolean tracked) {
-        long block = allocateFromCache(explicit, sizeClass, tracked);
+    private long allocateBlock(ThreadCache explicit, int sizeClass, Tracking tracking) {
+        long block = caches.allocate(explicit, sizeClass, tracking);
         if (block == 0) {
             recoverMemory(explicit);
-            block = allocateFromCache(explicit, sizeClass, tracked);
+            block = caches.allocate(explicit, sizeClass, tracking);
         }
         if (checked && block != 0) {
             Descriptor owner = heap.descriptorOf(block);
@@ -496,25 +474,8 @@ public final class ApfAllocator {
      * the wholly free superblocks kept for reuse. Other live threads' caches stay with their owners.
      */
     private void recoverMemory(ThreadCache explicit) {
-        caches.reclaimDeadThreadCaches();
-        ThreadCache own = explicit != null ? explicit : caches.ownCache();
-        if (own != null) {
-            own.flushAll();
-        }
+        caches.flushForRecovery(explicit);
         heap.releaseRetainedSuperblocks();
-    }
-
-    private long allocateFromCache(ThreadCache explicit, int sizeClass, boolean tracked) {
-        ThreadCache cache = explicit != null ? explicit : caches.ownCache();
-        if (cache != null) {
-            return tracked ? cache.allocate(sizeClass) : cache.allocateUntracked(sizeClass);
-        }
-        ThreadCache stripe = caches.lockStripe();
-        try {
-            return tracked ? stripe.allocate(sizeClass) : stripe.allocateUntracked(sizeClass);
-        } finally {
-            stripe.unlock();
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.apfmalloc.core;
 
 import io.apfmalloc.core.internal.tcache.ThreadCache;
+import io.apfmalloc.core.internal.tcache.Tracking;
 
 /**
  * A thread cache that its user binds to one thread, from {@link ApfAllocator#newThreadCache}: a framework that owns
@@ -26,7 +27,7 @@ public final class ApfThreadCache implements AutoCloseable {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public long malloc(long size) {
-        return allocator.allocate(cache, size, true);
+        return allocator.allocate(cache, size, Tracking.TRACKED);
     }
 
     /**
@@ -36,7 +37,7 @@ public final class ApfThreadCache implements AutoCloseable {
      * @throws IllegalStateException    on a detected double free
      */
     public void free(long address) {
-        allocator.free(cache, address, true);
+        allocator.free(cache, address, Tracking.TRACKED);
     }
 
     /**

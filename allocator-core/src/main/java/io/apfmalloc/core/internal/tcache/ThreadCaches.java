@@ -94,7 +94,7 @@ public final class ThreadCaches {
      * Returns the calling thread's own cache, or {@code null} if it must use a shared stripe. Creates the cache on a
      * platform thread's first call.
      */
-    public ThreadCache ownCache() {
+    private ThreadCache ownCache() {
         long threadId = Thread.currentThread().threadId();
         ThreadCache cache = (ThreadCache) SLOTS.get(byThreadId, slot(threadId));
         return cache != null && cache.ownerThreadId == threadId ? cache : lookUpOwnCache(threadId);
@@ -137,11 +137,70 @@ public final class ThreadCaches {
     }
 
     /**
+     * Allocates a block of {@code sizeClass} from {@code explicit}, or, when it is null, from the calling thread's
+     * own cache, or else from a shared stripe locked for the call. Kept small so that the JIT inlines it.
+     *
+     * @return the block's address, or 0 if the heap could not provide memory
+     */
+    public long allocate(ThreadCache explicit, int sizeClass, Tracking tracking) {
+        ThreadCache cache = unlockedCache(explicit);
+        return cache != null ? tracking.allocate(cache, sizeClass) : allocateFromStripe(sizeClass, tracking);
+    }
+
+    /**
+     * Gives {@code block} of {@code sizeClass} to {@code explicit}, or, when it is null, to the calling thread's own
+     * cache, or else to a shared stripe locked for the call. Kept small so that the JIT inlines it.
+     */
+    public void free(ThreadCache explicit, int sizeClass, long block, Tracking tracking) {
+        ThreadCache cache = unlockedCache(explicit);
+        if (cache != null) {
+            tracking.free(cache, sizeClass, block);
+        } else {
+            freeToStripe(sizeClass, block, tracking);
+        }
+    }
+
+    /** Returns the cache a call uses without a lock: {@code explicit}, else the calling thread's own, else null. */
+    private ThreadCache unlockedCache(ThreadCache explicit) {
+        return explicit != null ? explicit : ownCache();
+    }
+
+    private long allocateFromStripe(int sizeClass, Tracking tracking) {
+        ThreadCache stripe = lockStripe();
+        try {
+            return tracking.allocate(stripe, sizeClass);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    private void freeToStripe(int sizeClass, long block, Tracking tracking) {
+        ThreadCache stripe = lockStripe();
+        try {
+            tracking.free(stripe, sizeClass, block);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /**
+     * Before an allocation fails, returns what the caller's side holds: the caches of threads that ended, and
+     * {@code explicit} or else the calling thread's own cache. Other live threads' caches stay with their owners.
+     */
+    public void flushForRecovery(ThreadCache explicit) {
+        reclaimDeadThreadCaches();
+        ThreadCache own = unlockedCache(explicit);
+        if (own != null) {
+            own.flushAll();
+        }
+    }
+
+    /**
      * Takes a shared stripe for one operation, starting at a slot picked by thread id so that threads spread out.
      * Spins over the stripes and yields between rounds; a holder never blocks inside, so this ends quickly.
      * The caller must {@link ThreadCache#unlock} it.
      */
-    public ThreadCache lockStripe() {
+    private ThreadCache lockStripe() {
         int start = (int) ((Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L) >>> 33) % stripes.length;
         for (int round = 0; ; round++) {
             for (int i = 0; i < stripes.length; i++) {
