@@ -3,16 +3,10 @@ package io.apfmalloc.core;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.apfmalloc.core.internal.heap.Heap;
 import io.apfmalloc.core.internal.heap.SuperblockArena;
-import io.apfmalloc.core.internal.os.ArrayMemorySource;
-import io.apfmalloc.core.internal.os.FaultInjectingMemorySource;
 import io.apfmalloc.core.internal.os.MemoryLimit;
-import io.apfmalloc.core.internal.os.MemorySource;
 import io.apfmalloc.core.internal.os.OsMemory;
-import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
-import io.apfmalloc.core.internal.superblock.ArrayLinkStore;
 import io.apfmalloc.core.internal.superblock.Descriptor;
-import io.apfmalloc.core.internal.superblock.OffHeapLinkStore;
 import io.apfmalloc.core.internal.tcache.ApfPolicy;
 import io.apfmalloc.core.internal.tcache.Bin;
 import io.apfmalloc.core.internal.tcache.CachePolicy;
@@ -50,26 +44,15 @@ public final class ApfAllocator {
     private final ThreadCaches caches;
     private final boolean checked;
     private final TuningPolicy tuningPolicy;
-    /** The arrays of a {@link MemoryKind#HEAP} allocator; {@code null} off-heap. */
-    private final ArrayMemorySource arrays;
+    /** Where the memory lives: native memory or {@code byte[]} superblocks. */
+    private final AllocatorMemory memory;
 
     private ApfAllocator(Config config, MemoryFaultInjector faultInjector) {
         this.checked = config.checked();
         this.tuningPolicy = config.tuningPolicy();
-        MemoryLimit limit = new MemoryLimit(config.maxMemory());
-        if (config.memoryKind() == MemoryKind.HEAP) {
-            this.arrays = new ArrayMemorySource();
-            this.heap = new Heap(SuperblockArena.NONE, withFaults(arrays, faultInjector), limit,
-                new ArrayLinkStore(arrays), config.checked(), config.retainBytes(), config.retainMillis());
-        } else {
-            this.arrays = null;
-            // Injected faults refuse mappings, so an allocator under test maps each superblock alone.
-            SuperblockArena superblocks = faultInjector == null
-                ? SuperblockArena.reserve(OsMemory.INSTANCE, config.maxMemory())
-                : SuperblockArena.NONE;
-            this.heap = new Heap(superblocks, withFaults(OsMemory.INSTANCE, faultInjector), limit,
-                OffHeapLinkStore.INSTANCE, config.checked(), config.retainBytes(), config.retainMillis());
-        }
+        this.memory = AllocatorMemory.of(config.memoryKind());
+        this.heap = memory.newHeap(new MemoryLimit(config.maxMemory()), faultInjector, config.checked(),
+            config.retainBytes(), config.retainMillis());
         this.arena = heap.arena();
         CachePolicy policy = switch (config.tuningPolicy()) {
             case APF -> new ApfPolicy(config.apfTarget(), config.apfBurstLength(), config.apfHibernationLength(),
@@ -77,10 +60,6 @@ public final class ApfAllocator {
             case LRMALLOC -> new LrmallocPolicy(config.maxBinBytes());
         };
         this.caches = new ThreadCaches(heap, policy, config.maxThreadCaches(), config.sharedCaches());
-    }
-
-    private static MemorySource withFaults(MemorySource source, MemoryFaultInjector injector) {
-        return injector == null ? source : new FaultInjectingMemorySource(source, injector::refuseMapping);
     }
 
     /** Returns a builder whose defaults come from the {@code apfmalloc.*} system properties (see {@link Builder}). */
@@ -172,24 +151,15 @@ public final class ApfAllocator {
         }
         long moved = malloc(size);
         if (moved != 0) {
-            copy(address, moved, Math.min(usable, size));
+            memory.copy(address, moved, Math.min(usable, size));
             free(address);
         }
         return moved;
     }
 
-    private void copy(long source, long target, long bytes) {
-        if (arrays == null) {
-            RawMemory.copy(source, target, bytes);
-        } else {
-            System.arraycopy(arrays.array(source), ArrayMemorySource.offset(source), arrays.array(target),
-                ArrayMemorySource.offset(target), (int) bytes);
-        }
-    }
-
     /** Returns where this allocator's memory lives. */
     public MemoryKind memoryKind() {
-        return arrays == null ? MemoryKind.OFF_HEAP : MemoryKind.HEAP;
+        return memory.kind();
     }
 
     /**
@@ -199,18 +169,12 @@ public final class ApfAllocator {
      * @throws IllegalStateException if this allocator is off-heap
      */
     public byte[] array(long address) {
-        if (arrays == null) {
-            throw new IllegalStateException("an off-heap allocator has no arrays");
-        }
-        return arrays.array(address);
+        return memory.array(address);
     }
 
     /** Returns where the allocation at {@code address} of a {@link MemoryKind#HEAP} allocator starts in its array. */
     public int arrayOffset(long address) {
-        if (arrays == null) {
-            throw new IllegalStateException("an off-heap allocator has no arrays");
-        }
-        return ArrayMemorySource.offset(address);
+        return memory.arrayOffset(address);
     }
 
     /**
@@ -218,9 +182,7 @@ public final class ApfAllocator {
      * the block's array on the heap. The segment does not know when the allocation is freed.
      */
     public MemorySegment segment(long address, long size) {
-        return arrays == null
-            ? MemorySegment.ofAddress(address).reinterpret(size)
-            : MemorySegment.ofArray(arrays.array(address)).asSlice(ArrayMemorySource.offset(address), size);
+        return memory.segment(address, size);
     }
 
     /**
@@ -334,7 +296,7 @@ public final class ApfAllocator {
      * {@link MemoryKind#HEAP} (one array slot), 64 TiB off-heap.
      */
     public long maxAllocationSize() {
-        return arrays == null ? Heap.MAX_LARGE_SIZE : ArrayMemorySource.SLOT_SIZE;
+        return memory.maxAllocationSize();
     }
 
     private static long usableSize(Descriptor owner) {
