@@ -139,9 +139,8 @@ public final class ApfAllocator {
         Descriptor owner = ownerOf(address);
         long usable = usableSize(owner);
         int sizeClass = owner.sizeClass();
-        if (checked && sizeClass >= 0
-            && !owner.isAllocated(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
-            throw new IllegalStateException("realloc of freed block 0x" + Long.toHexString(address));
+        if (checked && sizeClass >= 0) {
+            owner.checkWithUser(address, "realloc");
         }
         boolean fits = sizeClass == Descriptor.LARGE
             ? size <= usable && size > usable / 2 && size > SizeClasses.MAX_BLOCK_SIZE
@@ -259,8 +258,8 @@ public final class ApfAllocator {
             heap.freeLarge(owner, address);
             return;
         }
-        if (checked && !owner.markFreed(SizeClasses.blockIndex(sizeClass, address - owner.base()))) {
-            throw new IllegalStateException("double free of 0x" + Long.toHexString(address));
+        if (checked) {
+            owner.markReturned(address);
         }
         caches.free(explicit, sizeClass, address, tracking);
     }
@@ -412,11 +411,7 @@ public final class ApfAllocator {
             block = caches.allocate(explicit, sizeClass, tracking);
         }
         if (checked && block != 0) {
-            Descriptor owner = heap.descriptorOf(block);
-            if (!owner.markAllocated(SizeClasses.blockIndex(sizeClass, block - owner.base()))) {
-                throw new IllegalStateException("corrupted heap: block 0x" + Long.toHexString(block)
-                    + " handed out twice");
-            }
+            heap.descriptorOf(block).markHandedOut(block);
         }
         return block;
     }
@@ -446,17 +441,7 @@ public final class ApfAllocator {
      */
     private Descriptor ownerOf(long address) {
         Descriptor owner = heap.descriptorOf(address);
-        int sizeClass = owner == null ? Descriptor.RETIRED : owner.sizeClass();
-        boolean startsAllocation;
-        if (sizeClass == Descriptor.LARGE) {
-            startsAllocation = address == owner.base();
-        } else if (sizeClass >= 0) {
-            long offset = address - owner.base();
-            startsAllocation = (long) SizeClasses.blockIndex(sizeClass, offset) * owner.blockSize() == offset;
-        } else {
-            startsAllocation = false;
-        }
-        if (!startsAllocation) {
+        if (owner == null || !owner.startsAllocation(address)) {
             throw new IllegalArgumentException("address: 0x" + Long.toHexString(address)
                 + " (expected: an allocation of this allocator)");
         }

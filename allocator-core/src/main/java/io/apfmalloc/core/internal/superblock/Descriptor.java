@@ -1,5 +1,6 @@
 package io.apfmalloc.core.internal.superblock;
 
+import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -156,6 +157,62 @@ public final class Descriptor {
     }
 
     /**
+     * Returns whether {@code address}, inside this descriptor's unit, starts an allocation: a block of a superblock
+     * (a multiply, no division), or the address of a large allocation. False for a retired descriptor.
+     */
+    public boolean startsAllocation(long address) {
+        if (sizeClass == LARGE) {
+            return address == base;
+        }
+        if (sizeClass < 0) {
+            return false;
+        }
+        long offset = address - base;
+        return (long) blockIndex(address) * blockSize == offset;
+    }
+
+    /** Returns the index of the block of this superblock that holds {@code address}. */
+    public int blockIndex(long address) {
+        return SizeClasses.blockIndex(sizeClass, address - base);
+    }
+
+    /**
+     * Checked mode: records that {@code block} goes to a user.
+     *
+     * @throws IllegalStateException if it was with a user already: the heap handed it out twice (corruption)
+     */
+    public void markHandedOut(long block) {
+        if (!markAllocated(blockIndex(block))) {
+            throw new IllegalStateException("corrupted heap: block 0x" + Long.toHexString(block)
+                + " handed out twice");
+        }
+    }
+
+    /**
+     * Checked mode: records that {@code block} came back from its user.
+     *
+     * @throws IllegalStateException if it was not with a user: a double free
+     */
+    public void markReturned(long block) {
+        if (!markFreed(blockIndex(block))) {
+            throw new IllegalStateException("double free of 0x" + Long.toHexString(block));
+        }
+    }
+
+    /**
+     * Checked mode: checks that {@code block} is with a user before {@code operation} uses it.
+     *
+     * @throws IllegalStateException if it was freed
+     */
+    public void checkWithUser(long block, String operation) {
+        int index = blockIndex(block);
+        long word = (long) ALLOCATED_BITS.getVolatile(allocatedBits, index >>> 6);
+        if ((word & (1L << index)) == 0) {
+            throw new IllegalStateException(operation + " of freed block 0x" + Long.toHexString(block));
+        }
+    }
+
+    /**
      * Checked mode: records that block {@code index} was handed to a user.
      *
      * @return false if it was already marked (the allocator handed one block out twice: corruption)
@@ -175,12 +232,6 @@ public final class Descriptor {
         long bit = 1L << index;
         long old = (long) ALLOCATED_BITS.getAndBitwiseAnd(allocatedBits, index >>> 6, ~bit);
         return (old & bit) != 0;
-    }
-
-    /** Checked mode: whether block {@code index} is with a user. */
-    public boolean isAllocated(int index) {
-        long word = (long) ALLOCATED_BITS.getVolatile(allocatedBits, index >>> 6);
-        return (word & (1L << index)) != 0;
     }
 
     @Override
