@@ -1,22 +1,15 @@
 package io.apfmalloc.core;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.apfmalloc.core.internal.heap.Heap;
 import io.apfmalloc.core.internal.heap.SuperblockArena;
 import io.apfmalloc.core.internal.os.MemoryLimit;
 import io.apfmalloc.core.internal.os.OsMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 import io.apfmalloc.core.internal.superblock.Descriptor;
-import io.apfmalloc.core.internal.tcache.ApfPolicy;
-import io.apfmalloc.core.internal.tcache.Bin;
-import io.apfmalloc.core.internal.tcache.CachePolicy;
-import io.apfmalloc.core.internal.tcache.LrmallocPolicy;
 import io.apfmalloc.core.internal.tcache.ThreadCache;
 import io.apfmalloc.core.internal.tcache.ThreadCaches;
 import io.apfmalloc.core.internal.tcache.Tracking;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,12 +47,7 @@ public final class ApfAllocator {
         this.heap = memory.newHeap(new MemoryLimit(config.maxMemory()), faultInjector, config.checked(),
             config.retainBytes(), config.retainMillis());
         this.arena = heap.arena();
-        CachePolicy policy = switch (config.tuningPolicy()) {
-            case APF -> new ApfPolicy(config.apfTarget(), config.apfBurstLength(), config.apfHibernationLength(),
-                config.maxBinBytes(), config.apfMaxFetchBytes());
-            case LRMALLOC -> new LrmallocPolicy(config.maxBinBytes());
-        };
-        this.caches = new ThreadCaches(heap, policy, config.maxThreadCaches(), config.sharedCaches());
+        this.caches = new ThreadCaches(heap, config.cachePolicy(), config.maxThreadCaches(), config.sharedCaches());
     }
 
     /** Returns a builder whose defaults come from the {@code apfmalloc.*} system properties (see {@link Builder}). */
@@ -319,10 +307,7 @@ public final class ApfAllocator {
 
     /** Returns a snapshot of this allocator's memory figures. */
     public AllocatorStats stats() {
-        long[] cached = new long[1];
-        caches.forEachCache(cache -> cached[0] += cache.cachedBytes());
-        return new AllocatorStats(heap.limit().reserved(), heap.limit().limit(), heap.liveSuperblocks(),
-            heap.retainedBytes(), heap.largeBytes(), caches.ownCacheCount(), cached[0]);
+        return StatsSnapshots.allocatorStats(heap, caches);
     }
 
     /**
@@ -347,19 +332,7 @@ public final class ApfAllocator {
      * stopping their owners: a moment's estimate.
      */
     public List<ThreadCacheStats> cacheStats() {
-        List<ThreadCacheStats> all = new ArrayList<>();
-        caches.forEachCache(cache -> {
-            List<BinStats> bins = new ArrayList<>();
-            for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++) {
-                Bin bin = cache.binOrNull(sizeClass);
-                if (bin != null) {
-                    bins.add(new BinStats(SizeClasses.blockSize(sizeClass), bin.count(), bin.returnThreshold(),
-                        bin.capacity(), bin.allocations(), bin.fetches(), bin.blocksFetched(), bin.blocksReturned()));
-                }
-            }
-            all.add(new ThreadCacheStats(cache.owner(), List.copyOf(bins)));
-        });
-        return all;
+        return StatsSnapshots.cacheStats(caches);
     }
 
     /** Returns the policy that sizes this allocator's thread caches. */
@@ -452,20 +425,6 @@ public final class ApfAllocator {
         if (size < 0) {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 0)");
         }
-    }
-
-    /** Returns the JVM's {@code MaxDirectMemorySize}, or the heap limit when unset, as the JDK itself does. */
-    private static long defaultMaxDirectMemory() {
-        try {
-            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            long direct = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
-            if (direct > 0) {
-                return direct;
-            }
-        } catch (RuntimeException | LinkageError e) {
-            // Not a HotSpot VM: fall back to the heap limit.
-        }
-        return Runtime.getRuntime().maxMemory();
     }
 
     /**
@@ -722,7 +681,7 @@ public final class ApfAllocator {
         public ApfAllocator build() {
             int processors = Runtime.getRuntime().availableProcessors();
             Config config = new Config(
-                MAX_MEMORY.resolve(maxMemory, defaultMaxMemory(memoryKind)),
+                MAX_MEMORY.resolve(maxMemory, Config.defaultMaxMemory(memoryKind)),
                 memoryKind,
                 CHECKED.resolve(checked, false),
                 Math.toIntExact(MAX_THREAD_CACHES.resolve(maxThreadCaches, Math.max(64, 8L * processors))),
@@ -739,16 +698,5 @@ public final class ApfAllocator {
             LOGGER.log(System.Logger.Level.DEBUG, () -> "apfmalloc " + memoryKind + " allocator: " + config);
             return allocator;
         }
-
-        private static long defaultMaxMemory(MemoryKind kind) {
-            return kind == MemoryKind.HEAP ? Runtime.getRuntime().maxMemory() : defaultMaxDirectMemory();
-        }
-    }
-
-    /** The effective settings of one allocator, every one resolved and checked. */
-    private record Config(long maxMemory, MemoryKind memoryKind, boolean checked, int maxThreadCaches,
-                          int sharedCaches, long maxBinBytes, long retainBytes, long retainMillis,
-                          TuningPolicy tuningPolicy,
-                          long apfTarget, int apfBurstLength, int apfHibernationLength, long apfMaxFetchBytes) {
     }
 }
