@@ -4,6 +4,7 @@ import static io.apfmalloc.core.internal.superblock.AnchorLayout.EMPTY;
 import static io.apfmalloc.core.internal.superblock.AnchorLayout.FULL;
 import static io.apfmalloc.core.internal.superblock.AnchorLayout.PARTIAL;
 
+import io.apfmalloc.core.internal.os.BoundedCounter;
 import io.apfmalloc.core.internal.os.MemoryLimit;
 import io.apfmalloc.core.internal.os.MemorySource;
 import io.apfmalloc.core.internal.os.OsMemory;
@@ -52,7 +53,7 @@ public final class Heap {
     private final AtomicLong nextDecay = new AtomicLong();
     /** Counts decay passes; superblocks kept since the last pass carry the current value. */
     private volatile int retentionEpoch;
-    private final AtomicLong retainedBytes = new AtomicLong();
+    private final BoundedCounter retainedBytes = new BoundedCounter();
     private final AtomicLong liveSuperblocks = new AtomicLong();
     private final AtomicLong largeBytes = new AtomicLong();
 
@@ -140,7 +141,7 @@ public final class Heap {
                 if (descriptor.casAnchor(anchor, AnchorLayout.pack(FULL, 0, 0))) {
                     int count = AnchorLayout.count(anchor);
                     if (count == descriptor.blockCount()) {
-                        retainedBytes.addAndGet(-SizeClasses.superblockSize(sizeClass));
+                        retainedBytes.subtract(SizeClasses.superblockSize(sizeClass));
                     }
                     int taken = Math.min(want, count);
                     int rest = takeChain(descriptor, AnchorLayout.avail(anchor), taken, out, at);
@@ -347,19 +348,11 @@ public final class Heap {
 
     /** Counts a wholly free superblock as kept: within the budget, or past it while decay keeps such superblocks. */
     private boolean tryRetain(int superblockSize) {
-        while (true) {
-            long current = retainedBytes.get();
-            if (current + superblockSize > retainLimit && decayNanos == 0) {
-                return false;
-            }
-            if (retainedBytes.compareAndSet(current, current + superblockSize)) {
-                return true;
-            }
-        }
+        return retainedBytes.tryAdd(superblockSize, decayNanos == 0 ? retainLimit : Long.MAX_VALUE) >= 0;
     }
 
     private void releaseRetention(int superblockSize) {
-        retainedBytes.addAndGet(-superblockSize);
+        retainedBytes.subtract(superblockSize);
     }
 
     /** Releases every wholly free superblock kept for reuse, class by class. */

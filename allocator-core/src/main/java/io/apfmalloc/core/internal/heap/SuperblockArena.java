@@ -1,9 +1,9 @@
 package io.apfmalloc.core.internal.heap;
 
+import io.apfmalloc.core.internal.os.BoundedCounter;
 import io.apfmalloc.core.internal.os.OsMemory;
 import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One reservation of address space that off-heap superblocks are carved from, with a flat class map over it: the
@@ -86,7 +86,7 @@ public final class SuperblockArena {
     private final long links;
     /** The side links of large-block superblocks: one 16-bit slot per 256 bytes of the superblock area. */
     private final long sideLinks;
-    private final AtomicInteger carvedUnits = new AtomicInteger();
+    private final BoundedCounter carvedUnits = new BoundedCounter();
     private final DescriptorStack[] freeRanges;
 
     private SuperblockArena() {
@@ -186,15 +186,7 @@ public final class SuperblockArena {
     }
 
     private int carve(int count) {
-        while (true) {
-            int carved = carvedUnits.get();
-            if (carved > units - count) {
-                return -1;
-            }
-            if (carvedUnits.compareAndSet(carved, carved + count)) {
-                return carved;
-            }
-        }
+        return (int) carvedUnits.tryAdd(count, units);
     }
 
     /** Maps every unit of the superblock of {@code sizeClass} at {@code superblock} to its class. */
@@ -247,7 +239,7 @@ public final class SuperblockArena {
 
     /** Returns the units carved so far (released ranges included): the high-water mark of the arena's use. */
     public long carvedBytes() {
-        return (long) carvedUnits.get() << UNIT_SHIFT;
+        return carvedUnits.get() << UNIT_SHIFT;
     }
 
     /** Returns the bytes of superblock address space this arena spans. */
