@@ -435,13 +435,7 @@ public final class Heap {
             return 0;
         }
         long base = arena.take(sizeClass);
-        if (base == 0) {
-            base = source.map(superblockSize, SizeClasses.SUPERBLOCK_ALIGNMENT);
-        }
-        if (base == 0) {
-            limit.release(superblockSize);
-        }
-        return base;
+        return base != 0 ? base : mapWithinReservation(superblockSize, SizeClasses.SUPERBLOCK_ALIGNMENT);
     }
 
     /** Gives a superblock's memory back where {@link #mapSuperblock} got it, and its size back to the limit. */
@@ -449,10 +443,10 @@ public final class Heap {
         int superblockSize = SizeClasses.superblockSize(sizeClass);
         if (arena.contains(base)) {
             arena.release(base, sizeClass);
+            limit.release(superblockSize);
         } else {
-            source.unmap(base, superblockSize);
+            unmapReserved(base, superblockSize);
         }
-        limit.release(superblockSize);
     }
 
     /**
@@ -502,9 +496,11 @@ public final class Heap {
     }
 
     private long mapReserved(long size, long alignment) {
-        if (!limit.tryReserve(size)) {
-            return 0;
-        }
+        return limit.tryReserve(size) ? mapWithinReservation(size, alignment) : 0;
+    }
+
+    /** Maps {@code size} bytes already reserved under the limit; gives the reservation back if the source refuses. */
+    private long mapWithinReservation(long size, long alignment) {
         long address = source.map(size, alignment);
         if (address == 0) {
             limit.release(size);
