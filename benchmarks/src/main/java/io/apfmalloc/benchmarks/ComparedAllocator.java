@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * The allocators every benchmark compares: ours and Netty's three, each made fresh with the settings a Netty
- * application gets by default, preferring direct buffers (as Netty's shared instances do on JDK 25, with or without
- * {@code sun.misc.Unsafe}).
+ * application gets by default, preferring direct buffers (as Netty's shared instances do on JDK 25, in either
+ * {@link JvmMode}).
  */
 public enum ComparedAllocator {
     /** Ours: {@link ApfByteBufAllocator} with its default settings. */
@@ -88,8 +88,8 @@ public enum ComparedAllocator {
     };
 
     /**
-     * The system property a runner sets to say which JVM mode a child should be in ({@code true}: Netty with
-     * {@code sun.misc.Unsafe}); when set, {@link #createChecked()} checks Netty agrees.
+     * The system property a runner sets to say which JVM mode a child should be in ({@code true}: Netty's
+     * fast mode, {@link JvmMode#FAST}); when set, {@link #createChecked()} checks Netty agrees.
      */
     public static final String EXPECT_UNSAFE = "apfmalloc.bench.expectUnsafe";
 
@@ -116,7 +116,7 @@ public enum ComparedAllocator {
         String expected = System.getProperty(EXPECT_UNSAFE);
         if (expected != null && Boolean.parseBoolean(expected) != PlatformDependent.hasUnsafe()) {
             throw new IllegalStateException("Netty runs " + (PlatformDependent.hasUnsafe() ? "with" : "without")
-                + " sun.misc.Unsafe, expected otherwise");
+                + " its fast mode, expected otherwise");
         }
         return create();
     }

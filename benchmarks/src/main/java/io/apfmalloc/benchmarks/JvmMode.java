@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The two JVM modes every comparison runs in. Netty 4.2 on JDK 25 uses {@code sun.misc.Unsafe} only when the JVM
- * allows it; without it Netty's pooled chunks are shared {@code Arena}s and its buffers go through
- * {@code ByteBuffer}s. Ours never uses {@code Unsafe}, so only Netty's allocators change between the modes.
+ * The two JVM modes every comparison runs in. Netty 4.2 on JDK 25 takes its fast mode (the JDK's internal unsafe
+ * memory access) only when the JVM allows it; otherwise Netty's pooled chunks are shared {@code Arena}s and its
+ * buffers go through {@code ByteBuffer}s. Ours uses {@code java.lang.foreign} in both, so only Netty's allocators
+ * change between the modes.
  */
 public enum JvmMode {
-    /** JDK 25's defaults: Netty runs without {@code sun.misc.Unsafe}. */
+    /** JDK 25's defaults: Netty runs without its fast mode. */
     DEFAULT("JDK defaults", List.of()),
     /** Netty's fast mode: {@code --sun-misc-unsafe-memory-access=allow}. */
     FAST("Unsafe allowed", List.of("--sun-misc-unsafe-memory-access=allow"));
@@ -22,7 +23,7 @@ public enum JvmMode {
         this.flags = flags;
     }
 
-    /** Returns whether Netty may use {@code sun.misc.Unsafe} in this mode. */
+    /** Returns whether Netty may take its fast mode in this mode. */
     public boolean allowsUnsafe() {
         return !flags.isEmpty();
     }

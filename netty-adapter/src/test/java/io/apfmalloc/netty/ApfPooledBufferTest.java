@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ApfPooledBufferTest {
     private final ApfByteBufAllocator allocator = new ApfByteBufAllocator(true);
 
-    /** These tests run Netty as JDK 25 does by default: without {@code sun.misc.Unsafe}; nothing of ours needs it. */
+    /** These tests run Netty as JDK 25 does by default: without Netty's fast mode; nothing of ours needs it. */
     @Test
     void nettyRunsWithoutUnsafe() {
         assertFalse(PlatformDependent.hasUnsafe());

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * every build. Each execution builds a fresh allocator and event loop and audits it at the end, so expect about ten
  * executions a second.
  *
- * <p>The fuzz JVM runs Netty as the others do, without {@code sun.misc.Unsafe} (JDK 25's default mode, which Jazzer
+ * <p>The fuzz JVM runs Netty as the others do, without Netty's fast mode (JDK 25's default mode, which Jazzer
  * needs no change of: its sanitizers only print the JDK's deprecation warning for their own use of it).
  */
 @Tag("fuzz")

@@ -25,7 +25,7 @@ class ByteBufModelTest {
     private static final int SEQUENCES = 100;
     private static final int COMMANDS_PER_SEQUENCE = 150;
 
-    /** The model runs Netty as JDK 25 does by default, without {@code sun.misc.Unsafe}. */
+    /** The model runs Netty as JDK 25 does by default, without Netty's fast mode. */
     @Test
     void nettyRunsWithoutUnsafe() {
         assertFalse(PlatformDependent.hasUnsafe());
