@@ -71,7 +71,9 @@ public final class ApfPatterns {
     }
 
     private static ApfAllocator allocator(TuningPolicy policy) {
-        return ApfAllocator.builder().tuningPolicy(policy).maxMemory(4L << 30).build();
+        // No decay delay: wholly free superblocks past the retention budget go back at once, so that "held" shows
+        // what each policy keeps, not what the heap keeps for a second after a burst (the same for both).
+        return ApfAllocator.builder().tuningPolicy(policy).maxMemory(4L << 30).retainMillis(0).build();
     }
 
     private static Result snapshot(ApfAllocator allocator, long nanos, long operations) {

@@ -12,12 +12,24 @@ public final class ApfPolicy implements CachePolicy {
     static final int REFRESH_PERIOD = 64;
     /** Trace entries per burst allocation: room for the frees between allocations. */
     private static final int TRACE_ENTRIES_PER_ALLOCATION = 4;
+    /** A burst's trace starts this small and doubles: a bin that allocates a few times holds a few entries. */
+    static final int INITIAL_TRACE_ENTRIES = 16;
+    /**
+     * Spare traces and extractors kept for all caches: bursts of one bin come every {@code H} allocations and last
+     * {@code B}, so at any moment about one burst per running thread ends; a few per core are enough, and they bound
+     * what the tuners of idle caches keep (each spare is at most {@code 32·B} bytes).
+     */
+    private static final int SPARES = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     private final long target;
     private final int burstLength;
     private final int hibernationLength;
     private final long maxBinBytes;
     private final long maxFetchBytes;
+    /** Traces of ended bursts, for the next burst of any cache's bin. */
+    final SparePool<long[]> traces;
+    /** What turns a trace into intervals, borrowed for the moment a burst ends. */
+    final SparePool<IntervalExtractor> extractors;
 
     /**
      * Makes the policy.
@@ -34,6 +46,8 @@ public final class ApfPolicy implements CachePolicy {
         this.hibernationLength = hibernationLength;
         this.maxBinBytes = maxBinBytes;
         this.maxFetchBytes = maxFetchBytes;
+        this.traces = new SparePool<>(SPARES, () -> new long[INITIAL_TRACE_ENTRIES]);
+        this.extractors = new SparePool<>(SPARES, () -> new IntervalExtractor(maxTraceLength()));
     }
 
     /** Returns the most blocks one fetch into {@code bin} may bring: half the bin, and {@code maxFetchBytes}. */
@@ -64,8 +78,8 @@ public final class ApfPolicy implements CachePolicy {
     }
 
     @Override
-    public void initialize(Bin bin, ThreadCache cache) {
-        bin.tuner = new ApfTuner(this, cache);
+    public void initialize(Bin bin) {
+        bin.tuner = new ApfTuner(this);
         bin.tuner.start(bin);
     }
 

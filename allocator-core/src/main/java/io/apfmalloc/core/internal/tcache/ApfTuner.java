@@ -10,28 +10,22 @@ import java.util.Arrays;
  *
  * <p>Off the fast path: the bin calls in once per sampled allocation during a burst, and otherwise once every
  * {@link ApfPolicy#REFRESH_PERIOD} allocations to refresh the return threshold. Owner thread only. It allocates
- * only while its trace grows: a burst (every {@code H} allocations) takes a trace its cache kept from an ended burst,
- * or a small new one, grows it as the burst goes (up to four entries per sampled allocation, 8 KiB by default) and
- * gives it back at its end; the curve (2 KiB by default) is made when the first burst ends. A bin that was used a
- * few times holds a few dozen bytes of tuner.
+ * only while its trace grows: a burst (every {@code H} allocations) takes a trace an ended burst gave back to the
+ * policy's spares, or a small new one, grows it as the burst goes (up to four entries per sampled allocation, 8 KiB
+ * by default) and gives it back at its end; the curve (about 200 bytes by default) is made when the first burst ends.
+ * A bin that was used a few times holds a few dozen bytes of tuner.
  */
 final class ApfTuner {
-    /** A burst's trace starts this small and doubles: a bin that allocates a few times holds a few entries. */
-    private static final int INITIAL_TRACE_ENTRIES = 16;
     /** The first fetch before any burst ended; 16 blocks cost a ping-pong thread one fetch, as a bin of 16 does. */
     static final int SLOW_START_BLOCKS = 16;
     /** Past this many doublings the byte and bin caps bound a fetch anyway. */
     private static final int MAX_SLOW_START_DOUBLINGS = 20;
 
+    /** The allocator's policy; it also keeps the spare traces and extractors every tuner borrows. */
     private final ApfPolicy config;
-    /**
-     * The bin's cache: its shared extractor is asked for when a burst ends (so a cache whose bins never end one has
-     * none), and it keeps ended bursts' traces for the next.
-     */
-    private final ThreadCache cache;
     /** The last burst's curve; made when the first burst ends, so a bin that never completes one pays nothing. */
     private ReuseCurve curve;
-    /** The burst being sampled; taken from the cache when it starts and given back when it ends. */
+    /** The burst being sampled; taken from the policy's spares when it starts and given back when it ends. */
     private long[] trace;
     private int traceLength;
     private int burstAllocations;
@@ -39,9 +33,8 @@ final class ApfTuner {
     private long hibernationEnd;
     private long fetches;
 
-    ApfTuner(ApfPolicy config, ThreadCache cache) {
+    ApfTuner(ApfPolicy config) {
         this.config = config;
-        this.cache = cache;
     }
 
     /** Arms the bin: the first allocation starts the first burst. */
@@ -106,7 +99,7 @@ final class ApfTuner {
         if (!sampling && bin.allocations >= hibernationEnd) {
             sampling = true;
             bin.tracingFrees = true;
-            trace = cache.takeTrace(INITIAL_TRACE_ENTRIES);
+            trace = config.traces.take();
         }
         if (sampling) {
             append(block);
@@ -137,15 +130,16 @@ final class ApfTuner {
     }
 
     private void endBurst(Bin bin) {
-        IntervalExtractor extractor = cache.intervalExtractor(config.maxTraceLength());
+        IntervalExtractor extractor = config.extractors.take();
         int intervals = extractor.extract(trace, traceLength);
         if (curve == null) {
             curve = new ReuseCurve(config.burstLength());
         }
         curve.compute(burstAllocations, extractor.frees, extractor.ends, intervals, extractor.slopeChanges);
+        config.extractors.give(extractor);
         sampling = false;
         bin.tracingFrees = false;
-        cache.returnTrace(trace);
+        config.traces.give(trace);
         trace = null;
         traceLength = 0;
         burstAllocations = 0;

@@ -9,8 +9,8 @@ public interface CachePolicy {
     /** Returns the hard bound of {@code sizeClass}'s bins, in blocks (see {@link Bin#capacityFor}). */
     int binCapacity(int sizeClass);
 
-    /** Called once when {@code cache} creates {@code bin}: sets its return threshold and next event. */
-    void initialize(Bin bin, ThreadCache cache);
+    /** Called once when a cache creates {@code bin}: sets its return threshold and next event. */
+    void initialize(Bin bin);
 
     /** Returns how many blocks to fetch into the empty {@code bin}; at least 1. */
     int blocksToFetch(Bin bin);

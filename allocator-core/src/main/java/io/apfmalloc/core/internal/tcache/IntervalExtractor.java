@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Turns a burst's trace of allocations and frees into free intervals: each free of a block at time {@code s}
- * (allocations so far) paired with the block's next allocation, number {@code e}. One per thread cache, shared by its
- * bins (a cache's bins end their bursts one at a time); its open-addressing table and interval arrays are reused, so
- * an extraction allocates nothing.
+ * (allocations so far) paired with the block's next allocation, number {@code e}. Borrowed from the policy's spares
+ * by a tuner whose burst ends and given back at once, so an idle cache holds none; its open-addressing table and
+ * interval arrays are reused, so an extraction allocates nothing.
  */
 final class IntervalExtractor {
     /** Bit 0 of a trace entry: set for a free. Block addresses are 8-byte aligned, so the bit is free. */

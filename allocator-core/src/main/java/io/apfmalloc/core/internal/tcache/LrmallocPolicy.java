@@ -26,7 +26,7 @@ public final class LrmallocPolicy implements CachePolicy {
     }
 
     @Override
-    public void initialize(Bin bin, ThreadCache cache) {
+    public void initialize(Bin bin) {
         bin.setReturnThreshold((int) Math.min(Integer.MAX_VALUE,
             maxBinBytes / SizeClasses.blockSize(bin.sizeClass())));
     }

@@ -14,16 +14,47 @@ import java.util.Arrays;
  * rise always reaches the plateau first, since {@code 2A <= n - L + 2}). So the slope changes at most three times,
  * and the sum over all intervals for every {@code k} takes one pass over a second-difference array: O(n + intervals).
  *
- * <p>Not thread-safe. Holds only the curve (8 bytes per allocation of a burst); each computation takes a scratch
- * array of the same size, once per burst, which is once every {@code H} allocations of its bin.
+ * <p>What is kept: the curve at every {@code k} up to {@value #EXACT_UP_TO}, then at eight points per octave
+ * ({@code 2^o + j·2^(o-3)}), and at {@code n}; between two points it is read linearly. A curve of the default 256
+ * allocations is 49 floats (a sixth of every value as doubles): a thread that used every size class keeps 64 of
+ * them, and each is read only to size a fetch, where a step of an eighth of {@code k} moves the demand by a few
+ * blocks at most. Not thread-safe; each computation takes a scratch array of {@code n + 3} entries.
  */
 final class ReuseCurve {
-    private final double[] reuse;
+    /** Every {@code k} up to this is kept exactly; a power of two of at least {@code 2^}{@value #OCTAVE_STEPS_LOG}. */
+    static final int EXACT_UP_TO = 16;
+    /** Points per octave past {@link #EXACT_UP_TO}, as a power of two. */
+    private static final int OCTAVE_STEPS_LOG = 3;
+    private static final int EXACT_LOG = Integer.numberOfTrailingZeros(EXACT_UP_TO);
+
+    private final float[] points;
+    private double reuseAtLength;
     private int length;
 
     /** Makes a curve for bursts of at most {@code maxAllocations} allocations. */
     ReuseCurve(int maxAllocations) {
-        this.reuse = new double[maxAllocations + 1];
+        this.points = new float[pointIndex(maxAllocations) + 1];
+    }
+
+    /** Returns the index of the largest kept point at or below {@code k >= 1}. */
+    static int pointIndex(int k) {
+        if (k <= EXACT_UP_TO) {
+            return k - 1;
+        }
+        int octave = 31 - Integer.numberOfLeadingZeros(k);
+        int step = octave - OCTAVE_STEPS_LOG;
+        return EXACT_UP_TO - 1 + ((octave - EXACT_LOG) << OCTAVE_STEPS_LOG) + ((k - (1 << octave)) >> step);
+    }
+
+    /** Returns the window length {@code k} of kept point {@code index}: the inverse of {@link #pointIndex}. */
+    static int point(int index) {
+        if (index < EXACT_UP_TO) {
+            return index + 1;
+        }
+        int past = index - (EXACT_UP_TO - 1);
+        int octave = EXACT_LOG + (past >> OCTAVE_STEPS_LOG);
+        int step = past & ((1 << OCTAVE_STEPS_LOG) - 1);
+        return (1 << octave) + (step << (octave - OCTAVE_STEPS_LOG));
     }
 
     /**
@@ -51,10 +82,16 @@ final class ReuseCurve {
         }
         long slope = 0;
         long windowsContaining = 0;
+        int nextPoint = 0;
         for (int k = 1; k <= n; k++) {
             slope += slopeChanges[k];
             windowsContaining += slope;
-            reuse[k] = (double) windowsContaining / (n - k + 1);
+            if (k == point(nextPoint)) {
+                points[nextPoint++] = (float) ((double) windowsContaining / (n - k + 1));
+            }
+            if (k == n) {
+                reuseAtLength = (double) windowsContaining / (n - k + 1);
+            }
         }
         length = n;
     }
@@ -64,8 +101,19 @@ final class ReuseCurve {
         return length;
     }
 
-    /** Returns reuse({@code k}) for {@code 1 <= k <= length()}. */
+    /** Returns reuse({@code k}) for {@code 1 <= k <= length()}: kept, or read linearly between kept points. */
     double reuse(int k) {
-        return reuse[k];
+        if (k == length) {
+            return reuseAtLength;
+        }
+        int index = pointIndex(k);
+        int below = point(index);
+        if (below == k) {
+            return points[index];
+        }
+        int above = point(index + 1);
+        double atAbove = above < length ? points[index + 1] : reuseAtLength;
+        above = Math.min(above, length);
+        return points[index] + (atAbove - points[index]) * (k - below) / (above - below);
     }
 }

@@ -23,11 +23,6 @@ public final class ThreadCache {
 
     /** {@link #ownerThreadId} of a cache no single thread owns (a shared stripe, or one its user binds). */
     static final long NO_OWNER_THREAD = -1;
-    /**
-     * Spare burst traces a cache keeps: bursts of different bins rarely overlap, and four of the largest traces
-     * (8 KiB each by default) bound what an idle cache holds for them.
-     */
-    private static final int SPARE_TRACES = 4;
 
     private final Heap heap;
     private final CachePolicy policy;
@@ -39,10 +34,6 @@ public final class ThreadCache {
      */
     final long ownerThreadId;
     private final Bin[] bins = new Bin[SizeClasses.COUNT];
-    private IntervalExtractor intervalExtractor;
-    /** Traces of ended bursts kept for the next bursts of this cache's bins; made when the first burst ends. */
-    private long[][] spareTraces;
-    private int spareTraceCount;
     /** Shared stripes only: 1 while a thread uses the stripe. */
     private int locked;
 
@@ -182,42 +173,10 @@ public final class ThreadCache {
         Bin bin = bins[sizeClass];
         if (bin == null) {
             bin = new Bin(sizeClass, policy.binCapacity(sizeClass));
-            policy.initialize(bin, this);
+            policy.initialize(bin);
             bins[sizeClass] = bin;
         }
         return bin;
-    }
-
-    /** Returns this cache's interval extractor for APF tuners, made on first use; shared by its bins. */
-    IntervalExtractor intervalExtractor(int maxTraceLength) {
-        if (intervalExtractor == null) {
-            intervalExtractor = new IntervalExtractor(maxTraceLength);
-        }
-        return intervalExtractor;
-    }
-
-    /**
-     * Returns a trace for a starting burst: one an ended burst gave back, or a new one of {@code initialEntries}.
-     * Bins sample a burst every few thousand allocations; making each burst's trace anew was most of the Java heap
-     * garbage a busy cache made.
-     */
-    long[] takeTrace(int initialEntries) {
-        if (spareTraceCount == 0) {
-            return new long[initialEntries];
-        }
-        long[] trace = spareTraces[--spareTraceCount];
-        spareTraces[spareTraceCount] = null;
-        return trace;
-    }
-
-    /** Keeps an ended burst's trace for the next burst while fewer than {@link #SPARE_TRACES} are kept. */
-    void returnTrace(long[] trace) {
-        if (spareTraces == null) {
-            spareTraces = new long[SPARE_TRACES][];
-        }
-        if (spareTraceCount < SPARE_TRACES) {
-            spareTraces[spareTraceCount++] = trace;
-        }
     }
 
     /**

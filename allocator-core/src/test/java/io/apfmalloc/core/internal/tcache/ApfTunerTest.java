@@ -12,6 +12,8 @@ class ApfTunerTest {
     private static final long A1 = 8;
     private static final long A2 = 16;
     private static final long A3 = 24;
+    /** The curve keeps its points as floats: about seven significant digits. */
+    private static final double CURVE_TOLERANCE = 1e-6;
 
     private Bin bin;
     private ApfTuner tuner;
@@ -20,7 +22,7 @@ class ApfTunerTest {
     void newTuner() {
         ApfPolicy policy = new ApfPolicy(100, 6, 10, 1 << 20, 1 << 20);
         bin = new Bin(0, policy.binCapacity(0));
-        tuner = new ApfTuner(policy, new ThreadCache(null, policy, "tuner-test"));
+        tuner = new ApfTuner(policy);
         tuner.start(bin);
     }
 
@@ -52,7 +54,7 @@ class ApfTunerTest {
     private void assertDesignDemand() {
         double[] reuse = {1.0 / 3, 1, 7.0 / 4, 7.0 / 3, 5.0 / 2, 3};
         for (int k = 1; k <= 6; k++) {
-            assertEquals(k - reuse[k - 1], tuner.demand(k), 1e-12, "demand(" + k + ")");
+            assertEquals(k - reuse[k - 1], tuner.demand(k), CURVE_TOLERANCE, "demand(" + k + ")");
         }
     }
 
@@ -66,7 +68,7 @@ class ApfTunerTest {
         designTrace();
         assertFalse(tuner.isSampling(), "six allocations end a burst of six");
         assertDesignDemand();
-        assertEquals((6 - 3.0) * 60 / 6, tuner.demand(60), 1e-12, "past the burst: demand(n) * k / n");
+        assertEquals((6 - 3.0) * 60 / 6, tuner.demand(60), CURVE_TOLERANCE, "past the burst: demand(n) * k / n");
     }
 
     @Test
@@ -87,8 +89,8 @@ class ApfTunerTest {
         assertFalse(tuner.isSampling());
         // The burst's first allocation takes a block not freed within the burst; the other five reuse: reuse(1) is
         // 5 windows of 6, and a window of all six allocations holds all five intervals.
-        assertEquals(1.0 / 6, tuner.demand(1), 1e-12, "a ping-pong burst");
-        assertEquals(1, tuner.demand(6), 1e-12, "the whole burst needs one block");
+        assertEquals(1.0 / 6, tuner.demand(1), CURVE_TOLERANCE, "a ping-pong burst");
+        assertEquals(1, tuner.demand(6), CURVE_TOLERANCE, "the whole burst needs one block");
     }
 
     @Test

@@ -1,11 +1,17 @@
 package io.apfmalloc.core.internal.tcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReuseCurveTest {
+    /** Kept points are floats: about seven significant digits. */
+    private static final double FLOAT_TOLERANCE = 1e-6;
+
     /** The definition itself: slide every window, count intervals inside it. O(n^2 * intervals). */
     private static double bruteForceReuse(int n, int[] frees, int[] ends, int count, int k) {
         long inside = 0;
@@ -28,12 +34,12 @@ class ReuseCurveTest {
         double[] expected = {1.0 / 3, 1, 7.0 / 4, 7.0 / 3, 5.0 / 2, 3};
         assertEquals(6, curve.length());
         for (int k = 1; k <= 6; k++) {
-            assertEquals(expected[k - 1], curve.reuse(k), 1e-12, "reuse(" + k + ")");
+            assertEquals(expected[k - 1], curve.reuse(k), FLOAT_TOLERANCE * k, "reuse(" + k + ")");
         }
     }
 
     @Test
-    void matchesBruteForceOnRandomTraces() {
+    void matchesBruteForceAtKeptPointsAndReadsLinearlyBetween() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         ReuseCurve curve = new ReuseCurve(200);
@@ -49,8 +55,32 @@ class ReuseCurveTest {
             }
             curve.compute(n, frees, ends, count, scratch);
             for (int k = 1; k <= n; k++) {
-                assertEquals(bruteForceReuse(n, frees, ends, count, k), curve.reuse(k), 1e-9,
+                int below = ReuseCurve.point(ReuseCurve.pointIndex(k));
+                int above = Math.min(n, ReuseCurve.point(ReuseCurve.pointIndex(k) + 1));
+                double expected = bruteForceReuse(n, frees, ends, count, below);
+                if (below != k) {
+                    double atAbove = bruteForceReuse(n, frees, ends, count, above);
+                    expected += (atAbove - expected) * (k - below) / (above - below);
+                }
+                assertEquals(expected, curve.reuse(k), FLOAT_TOLERANCE * Math.max(1, expected),
                     "seed " + seed + " trial " + trial + " n " + n + " k " + k);
+            }
+        }
+    }
+
+    @Test
+    void keepsEveryShortWindowThenEightPointsPerOctave() {
+        for (int k = 1; k <= ReuseCurve.EXACT_UP_TO; k++) {
+            assertEquals(k, ReuseCurve.point(ReuseCurve.pointIndex(k)), "k " + k);
+        }
+        assertEquals(List.of(16, 18, 20, 22, 24, 26, 28, 30, 32, 36),
+            IntStream.range(15, 25).map(ReuseCurve::point).boxed().toList());
+        for (int index = 0; index < 120; index++) {
+            int point = ReuseCurve.point(index);
+            int next = ReuseCurve.point(index + 1);
+            assertTrue(next > point && next - point <= Math.max(1, point / 8), point + " then " + next);
+            for (int k = point; k < next; k++) {
+                assertEquals(index, ReuseCurve.pointIndex(k), "k " + k);
             }
         }
     }
