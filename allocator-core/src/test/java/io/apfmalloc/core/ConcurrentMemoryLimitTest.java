@@ -3,6 +3,8 @@ package io.apfmalloc.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.HeapChecks;
+import io.apfmalloc.core.testing.Stress;
 import io.apfmalloc.core.testing.TestSeeds;
 import io.apfmalloc.core.testing.ThreadFailures;
 import java.lang.ref.Reference;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * never adds up to more than it. Nor is the limit overly cautious: when every thread has been refused, less than one
  * more allocation would have fitted.
  */
+@Stress
 class ConcurrentMemoryLimitTest {
     private static final int THREADS = 4;
     private static final long MIB = 1L << 20;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.HeapChecks;
+import io.apfmalloc.core.testing.Mailboxes;
+import io.apfmalloc.core.testing.PatternedBlock;
+import io.apfmalloc.core.testing.Stress;
 import io.apfmalloc.core.testing.TestSeeds;
 import io.apfmalloc.core.testing.ThreadFailures;
 import java.lang.ref.Reference;
@@ -21,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * between thread caches as lrmalloc intends. Afterwards the heap must account for every block, and once everything
  * is freed and the threads have ended, {@link ApfAllocator#trim()} must give every byte back.
  */
+@Stress
 class CrossThreadStressTest {
     private static final int THREADS = 6;
     private static final int OPERATIONS_PER_THREAD = 40_000;

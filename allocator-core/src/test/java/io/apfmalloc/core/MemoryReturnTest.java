@@ -3,6 +3,7 @@ package io.apfmalloc.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.HeapChecks;
 import io.apfmalloc.core.testing.TestSeeds;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

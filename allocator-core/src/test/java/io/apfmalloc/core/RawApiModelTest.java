@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.apfmalloc.core.RawApiModel.Setup;
 import io.apfmalloc.core.RawCommand.Step;
+import io.apfmalloc.core.testing.RawApi;
 import io.apfmalloc.core.testing.SequenceShrinker;
 import io.apfmalloc.core.testing.TestSeeds;
 import java.lang.foreign.MemorySegment;

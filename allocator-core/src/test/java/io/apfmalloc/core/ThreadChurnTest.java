@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.HeapChecks;
+import io.apfmalloc.core.testing.PatternedBlock;
+import io.apfmalloc.core.testing.Stress;
 import io.apfmalloc.core.testing.TestSeeds;
 import io.apfmalloc.core.testing.ThreadFailures;
 import java.lang.ref.Reference;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code maxThreadCaches} of them at once), virtual threads must never get caches of their own, and at the end every
  * cache's blocks are back, the invariant checker passes and a trim returns every byte.
  */
+@Stress
 class ThreadChurnTest {
     private static final long LIMIT = 1L << 30;
     private static final int PLATFORM_THREADS = 4_000;

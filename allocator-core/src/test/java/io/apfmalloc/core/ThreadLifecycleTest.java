@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.HeapChecks;
 import java.lang.ref.Reference;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.testing.HeapChecks;
+import io.apfmalloc.core.testing.PatternedBlock;
+import io.apfmalloc.core.testing.Stress;
 import io.apfmalloc.core.testing.TestSeeds;
 import io.apfmalloc.core.testing.ThreadFailures;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * share the striped caches rather than get a cache each (DESIGN §2.5: thousands of caches would hoard memory), and
  * the heap must account for every block and give everything back at the end.
  */
+@Stress
 class VirtualThreadStressTest {
     private static final int THREADS = 10_000;
     private static final int OPERATIONS_PER_THREAD = 300;

@@ -1,23 +1,24 @@
 package io.apfmalloc.core.internal.superblock;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every descriptor ever made, by id: the lock-free stacks link descriptors by id (so a stack head fits one
- * {@code long} with its ABA tag), and heap walks visit them all. Chunks are installed by CAS and never move.
+ * {@code long} with its ABA tag), and heap walks visit them all. Chunks are installed by CAS and never move
+ * ({@link DescriptorTable}).
  */
-public final class DescriptorRegistry {
+public final class DescriptorRegistry extends DescriptorTable {
     private static final int CHUNK_SHIFT = 10;
     private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
     /** 2^24 descriptors: 1 TiB of the smallest superblocks, far past any memory limit. */
     private static final int MAX_CHUNKS = 1 << 14;
-    private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(Descriptor[][].class);
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Descriptor[].class);
 
-    private final Descriptor[][] chunks = new Descriptor[MAX_CHUNKS][];
     private final AtomicInteger created = new AtomicInteger();
+
+    /** Makes an empty registry: no chunk installed. */
+    public DescriptorRegistry() {
+        super(MAX_CHUNKS, CHUNK_SIZE);
+    }
 
     /**
      * Makes a new descriptor with the next id. Callers first try to recycle a retired one.
@@ -31,24 +32,13 @@ public final class DescriptorRegistry {
             return null;
         }
         Descriptor descriptor = new Descriptor(id);
-        SLOTS.setRelease(chunk(id >>> CHUNK_SHIFT), id & (CHUNK_SIZE - 1), descriptor);
+        soEntry(id >>> CHUNK_SHIFT, id & (CHUNK_SIZE - 1), descriptor);
         return descriptor;
-    }
-
-    private Descriptor[] chunk(int index) {
-        Descriptor[] chunk = (Descriptor[]) CHUNKS.getAcquire(chunks, index);
-        if (chunk == null) {
-            Descriptor[] fresh = new Descriptor[CHUNK_SIZE];
-            Descriptor[] witness = (Descriptor[]) CHUNKS.compareAndExchange(chunks, index, null, fresh);
-            chunk = witness == null ? fresh : witness;
-        }
-        return chunk;
     }
 
     /** Returns the descriptor with id {@code id}, which must have been created. */
     public Descriptor get(int id) {
-        Descriptor[] chunk = (Descriptor[]) CHUNKS.getAcquire(chunks, id >>> CHUNK_SHIFT);
-        return (Descriptor) SLOTS.getAcquire(chunk, id & (CHUNK_SIZE - 1));
+        return laEntry(id >>> CHUNK_SHIFT, id & (CHUNK_SIZE - 1));
     }
 
     /** Returns how many ids were handed out; descriptors {@code 0 .. size()-1} may be read with {@link #get}. */

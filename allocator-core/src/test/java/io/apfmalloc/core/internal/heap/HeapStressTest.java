@@ -8,13 +8,13 @@ import io.apfmalloc.core.internal.os.MemoryLimit;
 import io.apfmalloc.core.internal.os.RawMemory;
 import io.apfmalloc.core.internal.sizeclass.SizeClasses;
 import io.apfmalloc.core.internal.superblock.Descriptor;
+import io.apfmalloc.core.testing.Stress;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link CheckedOsMemory}; and once every block is back, every superblock unmapped and nothing reserved. Operation
  * choices are seeded ({@code -Dapfmalloc.stress.seed}); the seed is in the failure message.
  */
-@Tag("concurrency")
+@Stress
 class HeapStressTest {
     private static final long SEED = Long.getLong("apfmalloc.stress.seed", 0x5EEDL);
     /** Two of the largest superblocks the test's classes use. */

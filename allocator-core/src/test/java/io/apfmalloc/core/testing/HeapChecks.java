@@ -1,10 +1,14 @@
-package io.apfmalloc.core;
+package io.apfmalloc.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.apfmalloc.core.AllocatorStats;
+import io.apfmalloc.core.ApfAllocator;
+import io.apfmalloc.core.HeapAudit;
+
 /** Assertions on an allocator's bookkeeping, for the end of tests. Call only while no thread allocates or frees. */
-final class HeapChecks {
+public final class HeapChecks {
     private HeapChecks() {
     }
 
@@ -12,7 +16,7 @@ final class HeapChecks {
      * Asserts that the audit finds every block in exactly one place, with {@code live} the allocations the test
      * still holds, and that it counted each of them once.
      */
-    static HeapAudit assertConsistent(ApfAllocator allocator, long[] live) {
+    public static HeapAudit assertConsistent(ApfAllocator allocator, long[] live) {
         HeapAudit audit = allocator.audit(live);
         assertTrue(audit.isConsistent(), () -> "heap audit found problems: " + audit);
         assertEquals(live.length, audit.liveBlocks() + audit.largeAllocations(),
@@ -27,7 +31,7 @@ final class HeapChecks {
      * returns ({@link java.lang.ref.Reference#reachabilityFence}): once one is collected, the allocator's cleaner
      * flushes its cache on another thread, which may still be under way when trim() returns.
      */
-    static void trimAndAssertEmpty(ApfAllocator allocator) {
+    public static void trimAndAssertEmpty(ApfAllocator allocator) {
         allocator.trim();
         HeapAudit audit = assertConsistent(allocator, new long[0]);
         AllocatorStats stats = allocator.stats();

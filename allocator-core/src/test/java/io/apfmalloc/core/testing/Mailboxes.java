@@ -1,5 +1,6 @@
-package io.apfmalloc.core;
+package io.apfmalloc.core.testing;
 
+import io.apfmalloc.core.ApfAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,23 +10,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * One inbox per worker thread of a stress test, through which workers hand blocks to one another, so that a block is
  * freed by another thread than the one that allocated it. Any thread may send; each worker receives its own.
  */
-final class Mailboxes {
+public final class Mailboxes {
     private final List<ConcurrentLinkedQueue<PatternedBlock>> inboxes = new ArrayList<>();
 
     /** Makes an empty inbox for each of {@code workers} workers. */
-    Mailboxes(int workers) {
+    public Mailboxes(int workers) {
         for (int i = 0; i < workers; i++) {
             inboxes.add(new ConcurrentLinkedQueue<>());
         }
     }
 
     /** Sends {@code block} from worker {@code from} to another worker picked with {@code random}. */
-    void sendToAnother(int from, SplittableRandom random, PatternedBlock block) {
+    public void sendToAnother(int from, SplittableRandom random, PatternedBlock block) {
         inboxes.get((from + 1 + random.nextInt(inboxes.size() - 1)) % inboxes.size()).add(block);
     }
 
     /** Checks and frees, through {@code allocator}, up to {@code most} blocks sent to worker {@code to}. */
-    void freeReceived(int to, int most, ApfAllocator allocator) {
+    public void freeReceived(int to, int most, ApfAllocator allocator) {
         ConcurrentLinkedQueue<PatternedBlock> inbox = inboxes.get(to);
         for (int i = 0; i < most; i++) {
             PatternedBlock block = inbox.poll();
@@ -38,7 +39,7 @@ final class Mailboxes {
     }
 
     /** Returns whether every inbox is empty; once the workers are done. */
-    boolean allEmpty() {
+    public boolean allEmpty() {
         return inboxes.stream().allMatch(ConcurrentLinkedQueue::isEmpty);
     }
 }

@@ -1,5 +1,6 @@
-package io.apfmalloc.core;
+package io.apfmalloc.core.testing;
 
+import io.apfmalloc.core.ApfAllocator;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -7,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * and against a wrapper (one with a planted bug, to show that the checks catch it). Each method is the allocator's
  * method of the same name, with the same contract.
  */
-interface RawApi {
+public interface RawApi {
     /** See {@link ApfAllocator#malloc}. */
     long malloc(long size);
 
@@ -36,7 +37,7 @@ interface RawApi {
         private final ApfAllocator allocator;
 
         /** Calls {@code allocator}. */
-        Direct(ApfAllocator allocator) {
+        public Direct(ApfAllocator allocator) {
             this.allocator = allocator;
         }
 

@@ -1,5 +1,7 @@
-package io.apfmalloc.core;
+package io.apfmalloc.core.testing;
 
+import io.apfmalloc.core.ApfAllocator;
+import io.apfmalloc.core.MemoryKind;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,11 +18,11 @@ import java.nio.ByteOrder;
  * {@link MemoryKind#HEAP} allocators, whose addresses are synthetic, and every access is bounds-checked against the
  * size the segment was made for.
  */
-final class BlockPattern {
+public final class BlockPattern {
     /** Bytes at the start of a block covered completely. */
-    static final long DENSE_BYTES = 512;
+    public static final long DENSE_BYTES = 512;
     /** Distance between the sampled longs after the dense part. */
-    static final long SPARSE_STRIDE = 256;
+    public static final long SPARSE_STRIDE = 256;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -28,12 +30,12 @@ final class BlockPattern {
     }
 
     /** Returns a tag mixing the given values, so that neighbouring inputs give unrelated patterns. */
-    static long tag(long address, long size, long sequence) {
+    public static long tag(long address, long size, long sequence) {
         return mix(mix(address) ^ (size * 0x9E3779B97F4A7C15L) ^ mix(sequence + 0x632BE59BD9B4E019L));
     }
 
     /** Writes the pattern of {@code tag} over all of {@code block}: an allocation's usable bytes. */
-    static void write(MemorySegment block, long tag) {
+    public static void write(MemorySegment block, long tag) {
         long usable = block.byteSize();
         for (long offset = 0; offset + Long.BYTES <= usable; offset = nextOffset(offset, usable)) {
             block.set(WORD, offset, valueAt(tag, offset));
@@ -48,7 +50,7 @@ final class BlockPattern {
      * @param address where {@code target} starts, for the message
      * @throws AssertionError naming the address, offset and values if a byte differs
      */
-    static void verify(MemorySegment target, long address, long usable, long tag) {
+    public static void verify(MemorySegment target, long address, long usable, long tag) {
         long end = Math.min(usable, target.byteSize());
         for (long offset = 0; offset < end && offset + Long.BYTES <= usable; offset = nextOffset(offset, usable)) {
             long expected = valueAt(tag, offset);
