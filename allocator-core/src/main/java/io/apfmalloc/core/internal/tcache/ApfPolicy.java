@@ -13,7 +13,7 @@ public final class ApfPolicy implements CachePolicy {
     /** Trace entries per burst allocation: room for the frees between allocations. */
     private static final int TRACE_ENTRIES_PER_ALLOCATION = 4;
     /** A burst's trace starts this small and doubles: a bin that allocates a few times holds a few entries. */
-    static final int INITIAL_TRACE_ENTRIES = 16;
+    private static final int INITIAL_TRACE_ENTRIES = 16;
     /**
      * Spare traces and extractors kept for all caches: bursts of one bin come every {@code H} allocations and last
      * {@code B}, so at any moment about one burst per running thread ends; a few per core are enough, and they bound

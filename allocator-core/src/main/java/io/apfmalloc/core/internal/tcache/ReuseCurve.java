@@ -16,9 +16,9 @@ import java.util.Arrays;
  *
  * <p>What is kept: the curve at every {@code k} up to {@value #EXACT_UP_TO}, then at eight points per octave
  * ({@code 2^o + j·2^(o-3)}), and at {@code n}; between two points it is read linearly. A curve of the default 256
- * allocations is 49 floats (a sixth of every value as doubles): a thread that used every size class keeps 64 of
- * them, and each is read only to size a fetch, where a step of an eighth of {@code k} moves the demand by a few
- * blocks at most. Not thread-safe; each computation takes a scratch array of {@code n + 3} entries.
+ * allocations is 49 floats (a tenth of the bytes of every value as doubles): a thread that used every size class
+ * keeps 64 of them, and each is read only to size a fetch, where a step of an eighth of {@code k} moves the demand
+ * by a few blocks at most. Not thread-safe; each computation takes a scratch array of {@code n + 3} entries.
  */
 final class ReuseCurve {
     /** Every {@code k} up to this is kept exactly; a power of two of at least {@code 2^}{@value #OCTAVE_STEPS_LOG}. */
@@ -89,10 +89,9 @@ final class ReuseCurve {
             if (k == point(nextPoint)) {
                 points[nextPoint++] = (float) ((double) windowsContaining / (n - k + 1));
             }
-            if (k == n) {
-                reuseAtLength = (double) windowsContaining / (n - k + 1);
-            }
         }
+        // The one window of length n holds every interval counted by the last step.
+        reuseAtLength = windowsContaining;
         length = n;
     }
 
