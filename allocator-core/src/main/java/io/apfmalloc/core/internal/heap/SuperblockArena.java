@@ -156,11 +156,7 @@ public final class SuperblockArena {
             return -1;
         }
         long superblock = base + ((unit - (entry >>> CLASS_BITS)) << UNIT_SHIFT);
-        long offset = address - superblock;
-        int index = SizeClasses.blockIndex(sizeClass, offset);
-        boolean startsBlock = index < SizeClasses.blocksPerSuperblock(sizeClass)
-            && (long) index * SizeClasses.blockSize(sizeClass) == offset;
-        return startsBlock ? sizeClass : -1;
+        return SizeClasses.startsBlock(sizeClass, address - superblock) ? sizeClass : -1;
     }
 
     /** Returns whether {@code address} lies in this arena's superblock area. */

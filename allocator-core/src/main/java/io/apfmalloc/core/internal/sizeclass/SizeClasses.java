@@ -33,8 +33,11 @@ public final class SizeClasses {
     private static final int[] SUPERBLOCK_SIZE = new int[COUNT];
     private static final int[] BLOCKS_PER_SUPERBLOCK = new int[COUNT];
     private static final long[] DIVISION_MAGIC = new long[COUNT];
+    /** Per class, the bytes its blocks span in a superblock, which a block start lies below. */
+    private static final long[] BLOCK_SPAN = new long[COUNT];
     /** Offsets within a superblock stay below 2^22 (4 MiB); see {@link #blockIndex}. */
     private static final int DIVISION_SHIFT = 44;
+    private static final long DIVISION_FRACTION = (1L << DIVISION_SHIFT) - 1;
 
     static {
         for (int c = 0; c < COUNT; c++) {
@@ -51,6 +54,7 @@ public final class SizeClasses {
             SUPERBLOCK_SIZE[c] = chooseSuperblockSize(size);
             BLOCKS_PER_SUPERBLOCK[c] = SUPERBLOCK_SIZE[c] / size;
             DIVISION_MAGIC[c] = ((1L << DIVISION_SHIFT) + size - 1) / size;
+            BLOCK_SPAN[c] = (long) BLOCKS_PER_SUPERBLOCK[c] * size;
         }
     }
 
@@ -131,5 +135,17 @@ public final class SizeClasses {
      */
     public static int blockIndex(int sizeClass, long offset) {
         return (int) ((offset * DIVISION_MAGIC[sizeClass]) >>> DIVISION_SHIFT);
+    }
+
+    /**
+     * Returns whether {@code offset} (at least 0) from a superblock's start is where one of its blocks of class
+     * {@code sizeClass} starts, with one multiply: with {@code magic * size = 2^44 + e} ({@code 0 <= e < size}), an
+     * offset {@code q * size + r} inside the blocks' span has the fraction {@code q * e + r * magic} below 2^44, which
+     * is below {@code magic} exactly when {@code r} is 0 ({@code q * e} stays below the span, at most 2^22, and
+     * {@code magic} is at least 2^24).
+     */
+    public static boolean startsBlock(int sizeClass, long offset) {
+        long magic = DIVISION_MAGIC[sizeClass];
+        return offset < BLOCK_SPAN[sizeClass] && ((offset * magic) & DIVISION_FRACTION) < magic;
     }
 }

@@ -167,8 +167,7 @@ public final class Descriptor {
         if (sizeClass < 0) {
             return false;
         }
-        long offset = address - base;
-        return (long) blockIndex(address) * blockSize == offset;
+        return SizeClasses.startsBlock(sizeClass, address - base);
     }
 
     /** Returns the index of the block of this superblock that holds {@code address}. */

@@ -73,6 +73,21 @@ class SizeClassesTest {
         }
     }
 
+
+    @Test
+    void startsBlockHoldsExactlyAtBlockStartsBelowTheBlocksSpanForEveryOffset() {
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            long blockSize = SizeClasses.blockSize(c);
+            long span = SizeClasses.blocksPerSuperblock(c) * blockSize;
+            long superblock = SizeClasses.superblockSize(c);
+            for (long offset = 0; offset < superblock; offset++) {
+                boolean expected = offset < span && offset % blockSize == 0;
+                if (SizeClasses.startsBlock(c, offset) != expected) {
+                    assertEquals(expected, SizeClasses.startsBlock(c, offset), "class " + c + " @" + offset);
+                }
+            }
+        }
+    }
     @Test
     void alignedClassHasNaturallyAlignedBlocks() {
         for (long alignment = 16; alignment <= SizeClasses.SUPERBLOCK_ALIGNMENT; alignment <<= 1) {
