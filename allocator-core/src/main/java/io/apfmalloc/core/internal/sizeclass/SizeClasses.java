@@ -4,7 +4,7 @@ package io.apfmalloc.core.internal.sizeclass;
  * The size classes: jemalloc's spacing (8 B steps up to 64 B, then four classes per power of two) extended to
  * {@link #MAX_BLOCK_SIZE} (1 MiB), so that Netty's buffers (64 B … 64 KiB reads, 16 KiB+ TLS records, 1 MiB
  * adaptive chunks) are all pooled. Each class also fixes its superblock: a multiple of {@link #SUPERBLOCK_ALIGNMENT}
- * holding at least {@link #MIN_BLOCKS_PER_SUPERBLOCK} blocks, picked to waste the least tail space.
+ * holding at least {@link #minimumBlocks four blocks} (two above 64 KiB), picked to waste the least tail space.
  *
  * <p>The lookup {@link #classOf(long)} is branch-light arithmetic, O(1), with no table on the hot path.
  */
@@ -18,8 +18,17 @@ public final class SizeClasses {
      * enough that the smallest class gets 8,192 blocks per superblock, as lrmalloc's.
      */
     public static final int SUPERBLOCK_ALIGNMENT = 1 << 16;
-    /** A superblock holds at least this many blocks, so that one fetch serves several allocations. */
+    /**
+     * A superblock holds at least this many blocks, so that one fetch serves several allocations; but see
+     * {@link #FOUR_BLOCKS_LIMIT}.
+     */
     public static final int MIN_BLOCKS_PER_SUPERBLOCK = 4;
+    /**
+     * Superblocks that four blocks would make larger than this (256 KiB: classes above 64 KiB) hold at least two
+     * blocks instead: every class in use holds a superblock, and at four blocks the largest classes' would be
+     * 0.5–4 MiB each, for buffers a program often has only one or two of at a time.
+     */
+    public static final int FOUR_BLOCKS_LIMIT = 1 << 18;
     /** Blocks per superblock must fit the anchor's 16-bit fields, with one value left for "none". */
     public static final int MAX_BLOCKS_PER_SUPERBLOCK = 0xFFFF - 1;
 
@@ -61,9 +70,14 @@ public final class SizeClasses {
     private SizeClasses() {
     }
 
+    /** Returns the fewest blocks a superblock of {@code blockSize}-byte blocks holds. */
+    public static int minimumBlocks(int blockSize) {
+        return (long) blockSize * MIN_BLOCKS_PER_SUPERBLOCK <= FOUR_BLOCKS_LIMIT ? MIN_BLOCKS_PER_SUPERBLOCK : 2;
+    }
+
     /** Picks, among the first eight candidate sizes, the one with the smallest wasted tail fraction. */
     private static int chooseSuperblockSize(int blockSize) {
-        long minimum = Math.max(SUPERBLOCK_ALIGNMENT, (long) blockSize * MIN_BLOCKS_PER_SUPERBLOCK);
+        long minimum = Math.max(SUPERBLOCK_ALIGNMENT, (long) blockSize * minimumBlocks(blockSize));
         long first = (minimum + SUPERBLOCK_ALIGNMENT - 1) / SUPERBLOCK_ALIGNMENT;
         long best = first * SUPERBLOCK_ALIGNMENT;
         double bestWaste = 1;

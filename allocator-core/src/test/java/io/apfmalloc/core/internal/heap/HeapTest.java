@@ -23,11 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The anchor state machine of DESIGN §2.2, one transition at a time, over real mapped memory. The largest class has
+ * The anchor state machine of DESIGN §2.2, one transition at a time, over real mapped memory. The 64 KiB class has
  * four blocks per superblock, so every state is a few calls away.
  */
 class HeapTest {
-    private static final int CLASS = SizeClasses.COUNT - 1;
+    private static final int CLASS = SizeClasses.classOf(64 << 10);
     private static final int BLOCKS = SizeClasses.blocksPerSuperblock(CLASS);
     private static final int SUPERBLOCK = SizeClasses.superblockSize(CLASS);
 

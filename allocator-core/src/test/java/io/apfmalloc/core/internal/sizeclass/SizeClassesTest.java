@@ -52,8 +52,11 @@ class SizeClassesTest {
             int superblock = SizeClasses.superblockSize(c);
             int blocks = SizeClasses.blocksPerSuperblock(c);
             assertEquals(0, superblock % SizeClasses.SUPERBLOCK_ALIGNMENT, "class " + c);
-            assertTrue(blocks >= SizeClasses.MIN_BLOCKS_PER_SUPERBLOCK, "class " + c);
+            assertTrue(blocks >= SizeClasses.minimumBlocks(SizeClasses.blockSize(c)), "class " + c);
             assertTrue(blocks <= SizeClasses.MAX_BLOCKS_PER_SUPERBLOCK, "class " + c);
+            if (SizeClasses.blockSize(c) > SizeClasses.FOUR_BLOCKS_LIMIT / SizeClasses.MIN_BLOCKS_PER_SUPERBLOCK) {
+                assertTrue(blocks <= SizeClasses.MIN_BLOCKS_PER_SUPERBLOCK, "class " + c + " holds " + blocks);
+            }
             assertEquals(superblock / SizeClasses.blockSize(c), blocks);
             double waste = (double) (superblock - (long) blocks * SizeClasses.blockSize(c)) / superblock;
             assertTrue(waste < 0.13, "class " + c + " wastes " + waste);
