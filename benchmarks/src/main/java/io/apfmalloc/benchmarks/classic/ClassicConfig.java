@@ -47,8 +47,8 @@ public record ClassicConfig(List<Workload> workloads, List<AllocatorKind> alloca
         return new ClassicConfig(
             Settings.list("classic.workloads", "threadtest,larson,prod-cons,cache-thrash,cache-scratch",
                 Workload::named),
-            Settings.list("classic.allocators", "apf,apf-cache,glibc,jemalloc,mimalloc,tcmalloc",
-                AllocatorKind::of),
+            Settings.labels("classic.allocators", "apf,apf-cache,glibc,jemalloc,mimalloc,tcmalloc",
+                AllocatorKind.class),
             Settings.list("classic.threads", "1,2,4", Integer::valueOf),
             Double.parseDouble(Settings.property("classic.seconds", longRun ? "2" : "0.4")),
             Integer.parseInt(Settings.property("classic.warmups", longRun ? "2" : "1")),

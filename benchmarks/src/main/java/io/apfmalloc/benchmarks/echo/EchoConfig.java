@@ -77,9 +77,9 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
     public static EchoConfig fromSystemProperties() {
         return new EchoConfig(
             Settings.list("echo.sizes", "256,4k,64k", EchoConfig::parseSize),
-            Settings.list("echo.transports", "nio,epoll", EchoTransport::of),
-            Settings.list("echo.modes", "default,fast", JvmMode::of),
-            Settings.list("echo.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
+            Settings.labels("echo.transports", "nio,epoll", EchoTransport.class),
+            Settings.labels("echo.modes", "default,fast", JvmMode.class),
+            Settings.labels("echo.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator.class),
             Integer.parseInt(Settings.property("echo.connections", "16")),
             Integer.parseInt(Settings.property("echo.inflight", "4")),
             Double.parseDouble(Settings.property("echo.warmup", "0.25")),

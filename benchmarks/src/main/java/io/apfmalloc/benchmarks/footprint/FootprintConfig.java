@@ -46,16 +46,16 @@ public record FootprintConfig(TrafficMix mix, long liveBytes, int threads, doubl
     /** Returns the settings from the {@code footprint.*} system properties. */
     public static FootprintConfig fromSystemProperties() {
         return new FootprintConfig(
-            TrafficMix.of(Settings.property("footprint.mix", "gateway")),
+            Settings.label("footprint.mix", "gateway", TrafficMix.class),
             Settings.bytes("footprint.live", "256m"),
             Integer.parseInt(Settings.property("footprint.threads", "2")),
             Double.parseDouble(Settings.property("footprint.hold", "2")),
             Double.parseDouble(Settings.property("footprint.idle", "32")),
             Double.parseDouble(Settings.property("footprint.trim", "3")),
             Long.parseLong(Settings.property("footprint.sampleMillis", "250")),
-            Settings.list("footprint.releases", "loop,other", Release::of),
-            Settings.list("footprint.modes", "default,fast", JvmMode::of),
-            Settings.list("footprint.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
+            Settings.labels("footprint.releases", "loop,other", Release.class),
+            Settings.labels("footprint.modes", "default,fast", JvmMode.class),
+            Settings.labels("footprint.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator.class),
             Settings.words("footprint.jvmArgs"),
             Path.of(Settings.property("footprint.results", "results")));
     }

@@ -22,6 +22,25 @@ public final class Settings {
             .map(parse).toList();
     }
 
+    /**
+     * Returns the constant of {@code type} that property {@code name} (or {@code defaultValue}) names by label.
+     *
+     * @throws IllegalArgumentException naming the property, the label and the accepted ones, for an unknown label
+     */
+    public static <E extends Enum<E> & Labelled> E label(String name, String defaultValue, Class<E> type) {
+        return Labelled.parse(type, name, property(name, defaultValue));
+    }
+
+    /**
+     * Returns the constants of {@code type} that property {@code name} (or {@code defaultValue}) lists by label,
+     * comma-separated.
+     *
+     * @throws IllegalArgumentException naming the property, the label and the accepted ones, for an unknown label
+     */
+    public static <E extends Enum<E> & Labelled> List<E> labels(String name, String defaultValue, Class<E> type) {
+        return list(name, defaultValue, label -> Labelled.parse(type, name, label));
+    }
+
     /** Returns the space-separated words of property {@code name}, none if unset: extra JVM flags. */
     public static List<String> words(String name) {
         String value = property(name, "");

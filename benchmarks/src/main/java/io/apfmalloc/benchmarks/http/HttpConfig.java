@@ -66,10 +66,10 @@ public record HttpConfig(List<JvmMode> modes, List<HttpProtocol> protocols, List
     /** Returns the settings from the {@code http.*} system properties. */
     public static HttpConfig fromSystemProperties() {
         return new HttpConfig(
-            Settings.list("http.modes", "default,fast", JvmMode::of),
-            Settings.list("http.protocols", "http1,h2-jdk,h2-openssl", HttpProtocol::of),
-            Settings.list("http.routes", "small,large,echo", HttpRoute::ofLabel),
-            Settings.list("http.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
+            Settings.labels("http.modes", "default,fast", JvmMode.class),
+            Settings.labels("http.protocols", "http1,h2-jdk,h2-openssl", HttpProtocol.class),
+            Settings.labels("http.routes", "small,large,echo", HttpRoute.class),
+            Settings.labels("http.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator.class),
             Integer.parseInt(Settings.property("http.connections", "16")),
             Integer.parseInt(Settings.property("http.streams", "4")),
             Integer.parseInt(Settings.property("http.warmup", "1")),

@@ -64,12 +64,12 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
     /** Returns the settings from the {@code pattern.*} system properties. */
     public static PatternConfig fromSystemProperties() {
         return new PatternConfig(
-            Settings.list("pattern.mixes", "proxy,gateway", TrafficMix::of),
+            Settings.labels("pattern.mixes", "proxy,gateway", TrafficMix.class),
             Settings.list("pattern.live", "128,1024,8192,65536", Integer::valueOf),
             Settings.list("pattern.threads", "1,2", Integer::valueOf),
-            Settings.list("pattern.styles", "pages", ReplayStyle::of),
-            Settings.list("pattern.modes", "default,fast", JvmMode::of),
-            Settings.list("pattern.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
+            Settings.labels("pattern.styles", "pages", ReplayStyle.class),
+            Settings.labels("pattern.modes", "default,fast", JvmMode.class),
+            Settings.labels("pattern.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator.class),
             Double.parseDouble(Settings.property("pattern.warmup", "0.2")),
             Double.parseDouble(Settings.property("pattern.seconds", "0.5")),
             Double.parseDouble(Settings.property("pattern.jitWarmup", "1")),

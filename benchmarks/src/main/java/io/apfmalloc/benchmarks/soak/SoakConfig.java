@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.soak;
 
+import static io.apfmalloc.benchmarks.harness.Settings.label;
 import static io.apfmalloc.benchmarks.harness.Settings.property;
 
 import io.apfmalloc.benchmarks.echo.EchoTransport;
@@ -30,8 +31,8 @@ record SoakConfig(Duration duration, Duration checkInterval, EchoTransport trans
 
     /** Reads the settings from system properties. */
     static SoakConfig fromSystemProperties() {
-        EchoTransport transport = EchoTransport.of(property("soak.transport",
-            EchoTransport.EPOLL.isAvailable() ? "epoll" : "nio"));
+        EchoTransport transport = label("soak.transport", EchoTransport.EPOLL.isAvailable() ? "epoll" : "nio",
+            EchoTransport.class);
         if (!transport.isAvailable()) {
             throw new IllegalArgumentException("soak.transport: " + transport.label() + " is unavailable here ("
                 + transport.unavailabilityCause() + ")");
