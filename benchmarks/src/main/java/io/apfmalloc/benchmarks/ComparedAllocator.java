@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import io.apfmalloc.netty.ApfByteBufAllocator;
 import io.apfmalloc.netty.ApfByteBufAllocatorMetric;
 import io.netty.buffer.AdaptiveByteBufAllocator;
@@ -11,7 +12,6 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.ThreadExecutorMap;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * application gets by default, preferring direct buffers (as Netty's shared instances do on JDK 25, in either
  * {@link JvmMode}).
  */
-public enum ComparedAllocator {
+public enum ComparedAllocator implements Labelled {
     /** Ours: {@link ApfByteBufAllocator} with its default settings. */
     APF {
         @Override
@@ -130,13 +130,8 @@ public enum ComparedAllocator {
         return metric.usedDirectMemory() + metric.usedHeapMemory();
     }
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the allocator named {@code label} (any case). */
     public static ComparedAllocator of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(ComparedAllocator.class, "allocator", label);
     }
 }

@@ -1,7 +1,7 @@
 package io.apfmalloc.benchmarks;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The two JVM modes every comparison runs in. Netty 4.2 on JDK 25 takes its fast mode (the JDK's internal unsafe
@@ -9,7 +9,7 @@ import java.util.Locale;
  * buffers go through {@code ByteBuffer}s. Ours uses {@code java.lang.foreign} in both, so only Netty's allocators
  * change between the modes.
  */
-public enum JvmMode {
+public enum JvmMode implements Labelled {
     /** JDK 25's defaults: Netty runs without its fast mode. */
     DEFAULT("JDK defaults", List.of()),
     /** Netty's fast mode: {@code --sun-misc-unsafe-memory-access=allow}. */
@@ -38,13 +38,8 @@ public enum JvmMode {
         return flags;
     }
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the mode named {@code label} (any case). */
     public static JvmMode of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(JvmMode.class, "mode", label);
     }
 }

@@ -2,13 +2,13 @@ package io.apfmalloc.benchmarks;
 
 import io.apfmalloc.benchmarks.classic.AllocatorKind;
 import io.apfmalloc.benchmarks.harness.Machine;
+import io.apfmalloc.benchmarks.harness.Settings;
 import io.apfmalloc.benchmarks.raw.Batch;
 import io.apfmalloc.benchmarks.raw.HandOff;
 import io.apfmalloc.benchmarks.raw.SameThreadPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -105,14 +105,14 @@ public final class RawMallocComparison {
      * @throws IOException     if the table cannot be written to the output file
      */
     public static void main(String[] args) throws RunnerException, IOException {
-        Effort effort = Boolean.getBoolean("raw.long") ? Effort.LONG : Effort.SHORT;
-        List<String> shapes = listProperty("raw.shapes", "pair,batch,handoff");
-        List<String> allocators = listProperty("raw.allocators",
+        Effort effort = Settings.booleanValue("raw.long", false) ? Effort.LONG : Effort.SHORT;
+        List<String> shapes = Settings.list("raw.shapes", "pair,batch,handoff");
+        List<String> allocators = Settings.list("raw.allocators",
             "apf,apfSized,glibc,jemalloc,mimalloc,tcmalloc,libcTransition,arenaShared,arenaConfined");
         List<String> natives = NATIVES.stream().filter(allocators::contains).filter(RawMallocComparison::installed)
             .toList();
-        List<String> sizes = listProperty("raw.sizes", "");
-        List<String> threadCounts = listProperty("raw.threads", "1,2");
+        List<String> sizes = Settings.list("raw.sizes", "");
+        List<String> threadCounts = Settings.list("raw.threads", "1,2");
         String loadBefore = Machine.loadAverage();
         long started = System.nanoTime();
 
@@ -276,12 +276,5 @@ public final class RawMallocComparison {
     private static String threeDigits(double value) {
         String format = value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : value >= 1 ? "%.2f" : "%.3f";
         return String.format(Locale.ROOT, format, value);
-    }
-
-    private static List<String> listProperty(String name, String defaultValue) {
-        return Arrays.stream(System.getProperty(name, defaultValue).split(","))
-            .map(String::trim)
-            .filter(value -> !value.isEmpty())
-            .toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.classic;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import io.apfmalloc.benchmarks.raw.Libc;
 import io.apfmalloc.benchmarks.raw.NativeMalloc;
 import io.apfmalloc.core.ApfMalloc;
@@ -9,7 +10,6 @@ import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -19,19 +19,19 @@ import java.util.stream.Stream;
  * The three libraries are loaded with {@link SymbolLookup#libraryLookup(Path, Arena)}: their {@code malloc} and
  * {@code free} serve only the benchmark's calls, while the JVM itself keeps allocating from glibc.
  */
-public enum AllocatorKind {
+public enum AllocatorKind implements Labelled {
     /** {@code ApfMalloc.doMalloc}/{@code doFree}: the shared allocator, default settings. */
-    APF("apf", null, null),
+    APF(null, null),
     /** The shared allocator through an {@code ApfThreadCache} that each worker thread binds. */
-    APF_CACHE("apf-cache", null, null),
+    APF_CACHE(null, null),
     /** glibc's {@code malloc}, the process's own (the default lookup). */
-    GLIBC("glibc", null, null),
+    GLIBC(null, null),
     /** jemalloc 5 from Debian's libjemalloc2. */
-    JEMALLOC("jemalloc", "libjemalloc.so.2", "libjemalloc2"),
+    JEMALLOC("libjemalloc.so.2", "libjemalloc2"),
     /** mimalloc 2 from Debian's libmimalloc2.0. */
-    MIMALLOC("mimalloc", "libmimalloc.so.2", "libmimalloc2.0"),
+    MIMALLOC("libmimalloc.so.2", "libmimalloc2.0"),
     /** gperftools' tcmalloc from Debian's libtcmalloc-minimal4. */
-    TCMALLOC("tcmalloc", "libtcmalloc_minimal.so.4", "libtcmalloc-minimal4");
+    TCMALLOC("libtcmalloc_minimal.so.4", "libtcmalloc-minimal4");
 
     /**
      * The glibc tunable jemalloc needs in the JVM's environment ({@code GLIBC_TUNABLES}): Debian's jemalloc keeps
@@ -45,19 +45,12 @@ public enum AllocatorKind {
         "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
         "/usr/local/lib").map(Path::of).toList();
 
-    private final String label;
     private final String libraryName;
     private final String debianPackage;
 
-    AllocatorKind(String label, String libraryName, String debianPackage) {
-        this.label = label;
+    AllocatorKind(String libraryName, String debianPackage) {
         this.libraryName = libraryName;
         this.debianPackage = debianPackage;
-    }
-
-    /** Returns the name used on command lines, in tables and in files. */
-    public String label() {
-        return label;
     }
 
     /** Returns whether this is one of apfmalloc's variants. */
@@ -77,7 +70,7 @@ public enum AllocatorKind {
         if (libraryName == null || library().isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(label + " skipped: " + libraryName + " not found in /usr/lib/x86_64-linux-gnu and the"
+        return Optional.of(label() + " skipped: " + libraryName + " not found in /usr/lib/x86_64-linux-gnu and the"
             + " usual places (install Debian's " + debianPackage + ", e.g. benchmarks/install-native-allocators.sh)");
     }
 
@@ -102,7 +95,7 @@ public enum AllocatorKind {
      */
     public NativeMalloc linkNative() {
         return switch (this) {
-            case APF, APF_CACHE -> throw new IllegalStateException(label + " is not a native allocator");
+            case APF, APF_CACHE -> throw new IllegalStateException(label() + " is not a native allocator");
             case GLIBC -> Libc.critical();
             case JEMALLOC, MIMALLOC, TCMALLOC -> linkLibrary();
         };
@@ -114,26 +107,19 @@ public enum AllocatorKind {
         try {
             symbols = SymbolLookup.libraryLookup(path, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(label + ": cannot load " + path + (this == JEMALLOC
+            throw new IllegalStateException(label() + ": cannot load " + path + (this == JEMALLOC
                 ? " (jemalloc needs GLIBC_TUNABLES=" + STATIC_TLS_TUNABLE + " in the JVM's environment)" : ""), e);
         }
         // A library's lookup searches its dependencies too; a library without a malloc of its own would get glibc's.
         long glibcMalloc = NativeMalloc.find(Linker.nativeLinker().defaultLookup(), "malloc").address();
         if (NativeMalloc.find(symbols, "malloc").address() == glibcMalloc) {
-            throw new IllegalStateException(label + ": " + path + " has no malloc of its own");
+            throw new IllegalStateException(label() + ": " + path + " has no malloc of its own");
         }
         return NativeMalloc.link(symbols, true);
     }
 
     /** Returns the allocator labelled {@code label} (any case). */
     public static AllocatorKind of(String label) {
-        String wanted = label.trim().toLowerCase(Locale.ROOT);
-        for (AllocatorKind kind : values()) {
-            if (kind.label.equals(wanted)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("allocator: " + label + " (expected one of: "
-            + Stream.of(values()).map(AllocatorKind::label).toList() + ")");
+        return Labelled.parse(AllocatorKind.class, "allocator", label);
     }
 }

@@ -1,11 +1,18 @@
 package io.apfmalloc.benchmarks.classic;
 
-import io.apfmalloc.benchmarks.harness.Settings;
+import static io.apfmalloc.benchmarks.harness.Settings.booleanValue;
+import static io.apfmalloc.benchmarks.harness.Settings.doubleValue;
+import static io.apfmalloc.benchmarks.harness.Settings.intValue;
+import static io.apfmalloc.benchmarks.harness.Settings.integers;
+import static io.apfmalloc.benchmarks.harness.Settings.labels;
+import static io.apfmalloc.benchmarks.harness.Settings.list;
+import static io.apfmalloc.benchmarks.harness.Settings.listing;
+import static io.apfmalloc.benchmarks.harness.Settings.outputDirectory;
+import static io.apfmalloc.benchmarks.harness.Settings.words;
+
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The settings of a classic-benchmark run, each from a {@code classic.*} system property; an empty value means the
@@ -43,18 +50,16 @@ public record ClassicConfig(List<Workload> workloads, List<AllocatorKind> alloca
 
     /** Returns the settings from the {@code classic.*} system properties. */
     public static ClassicConfig fromSystemProperties() {
-        boolean longRun = Boolean.parseBoolean(Settings.property("classic.long", "false"));
+        boolean longRun = booleanValue("classic.long", false);
         return new ClassicConfig(
-            Settings.list("classic.workloads", "threadtest,larson,prod-cons,cache-thrash,cache-scratch",
-                Workload::named),
-            Settings.list("classic.allocators", "apf,apf-cache,glibc,jemalloc,mimalloc,tcmalloc",
-                AllocatorKind::of),
-            Settings.list("classic.threads", "1,2,4", Integer::valueOf),
-            Double.parseDouble(Settings.property("classic.seconds", longRun ? "2" : "0.4")),
-            Integer.parseInt(Settings.property("classic.warmups", longRun ? "2" : "1")),
-            Integer.parseInt(Settings.property("classic.repeats", longRun ? "5" : "3")),
-            Settings.words("classic.jvmArgs"),
-            Path.of(Settings.property("classic.results", "results")));
+            list("classic.workloads", "threadtest,larson,prod-cons,cache-thrash,cache-scratch", Workload::named),
+            labels("classic.allocators", "apf,apf-cache,glibc,jemalloc,mimalloc,tcmalloc", AllocatorKind.class),
+            integers("classic.threads", "1,2,4"),
+            doubleValue("classic.seconds", longRun ? 2 : 0.4),
+            intValue("classic.warmups", longRun ? 2 : 1),
+            intValue("classic.repeats", longRun ? 5 : 3),
+            words("classic.jvmArgs"),
+            outputDirectory("classic.results"));
     }
 
     /** Returns the nanoseconds of one timed run. */
@@ -64,15 +69,14 @@ public record ClassicConfig(List<Workload> workloads, List<AllocatorKind> alloca
 
     /** Returns the settings as {@code classic.*} properties, for the report. */
     public Map<String, String> asProperties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("classic.workloads", workloads.stream().map(Workload::name).collect(Collectors.joining(",")));
-        properties.put("classic.allocators", allocators.stream().map(AllocatorKind::label)
-            .collect(Collectors.joining(",")));
-        properties.put("classic.threads", threads.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        properties.put("classic.seconds", String.valueOf(seconds));
-        properties.put("classic.warmups", String.valueOf(warmups));
-        properties.put("classic.repeats", String.valueOf(repeats));
-        properties.put("classic.jvmArgs", String.join(" ", jvmArgs));
-        return properties;
+        return listing()
+            .list("classic.workloads", workloads.stream().map(Workload::name).toList())
+            .list("classic.allocators", allocators)
+            .list("classic.threads", threads)
+            .value("classic.seconds", seconds)
+            .value("classic.warmups", warmups)
+            .value("classic.repeats", repeats)
+            .words("classic.jvmArgs", jvmArgs)
+            .properties();
     }
 }

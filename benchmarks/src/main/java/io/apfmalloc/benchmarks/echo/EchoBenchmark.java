@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.echo;
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
+import io.apfmalloc.benchmarks.harness.Conclusion;
 import io.apfmalloc.benchmarks.harness.CpuPinning;
 import io.apfmalloc.benchmarks.harness.Interleaving;
 import io.apfmalloc.benchmarks.harness.Machine;
@@ -251,23 +252,9 @@ public final class EchoBenchmark {
 
     /** Writes the report's CSV, JSON and chart beside the log; returns the files written. */
     public List<Path> write(EchoReport report) throws IOException {
-        List<Path> written = new ArrayList<>();
-        Path csv = files.file("csv");
-        report.writeCsv(csv);
-        written.add(csv);
-        Path json = files.file("json");
-        report.writeJson(json);
-        written.add(json);
-        Path png = files.file("png");
-        try {
-            EchoChart.write(report, String.format(Locale.ROOT, "%d connections × %d in flight, %s s × %d repeats",
-                config.connections(), config.inFlight(), BigDecimal.valueOf(config.measureSeconds())
-                    .stripTrailingZeros().toPlainString(), config.repeats()), png);
-            written.add(png);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            out.println("note: chart not written (" + e + ")");
-        }
-        return written;
+        return report.write(files, out, png -> EchoChart.write(report, String.format(Locale.ROOT,
+            "%d connections × %d in flight, %s s × %d repeats", config.connections(), config.inFlight(),
+            BigDecimal.valueOf(config.measureSeconds()).stripTrailingZeros().toPlainString(), config.repeats()), png));
     }
 
     /** Runs the comparison with the {@code echo.*} system properties, prints the tables and writes the files. */
@@ -276,20 +263,12 @@ public final class EchoBenchmark {
         EchoBenchmark benchmark = new EchoBenchmark(EchoConfig.fromSystemProperties(), System.out);
         EchoReport report = benchmark.run();
         List<Path> files = benchmark.write(report);
-        PrintStream out = System.out;
-        out.println();
+        Conclusion conclusion = Conclusion.on(System.out);
         if (report.cells().stream().anyMatch(cell -> cell.bestPeer() != null)) {
-            out.println("apf against the best of Netty's allocators (ratios: apf ÷ best peer; > 1 is better for"
-                + " msg/s, < 1 for p99 and RSS):");
-            out.println();
-            out.print(report.headline());
-            out.println();
+            conclusion.table("apf against the best of Netty's allocators (ratios: apf ÷ best peer; > 1 is better for"
+                + " msg/s, < 1 for p99 and RSS):", report.headline());
         }
-        out.print(report.table());
-        out.println();
-        out.println(report.noise());
-        report.notes().forEach(note -> out.println("note: " + note));
-        out.printf(Locale.ROOT, "took %s; wrote %s%n", Progress.duration(benchmark.progress.elapsedSeconds()),
-            files.stream().map(Path::toString).toList());
+        conclusion.table(report.table()).line(report.noise()).notes(report.notes())
+            .took(benchmark.progress.elapsedSeconds(), files);
     }
 }

@@ -1,13 +1,22 @@
 package io.apfmalloc.benchmarks.echo;
 
+import static io.apfmalloc.benchmarks.harness.Settings.booleanValue;
+import static io.apfmalloc.benchmarks.harness.Settings.comparedAllocators;
+import static io.apfmalloc.benchmarks.harness.Settings.doubleValue;
+import static io.apfmalloc.benchmarks.harness.Settings.intValue;
+import static io.apfmalloc.benchmarks.harness.Settings.jvmModes;
+import static io.apfmalloc.benchmarks.harness.Settings.labels;
+import static io.apfmalloc.benchmarks.harness.Settings.list;
+import static io.apfmalloc.benchmarks.harness.Settings.listing;
+import static io.apfmalloc.benchmarks.harness.Settings.outputDirectory;
+import static io.apfmalloc.benchmarks.harness.Settings.words;
+
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.Settings;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The settings of an echo benchmark run, each read from an {@code echo.*} system property; an empty value means
@@ -76,21 +85,21 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
     /** Returns the settings from the {@code echo.*} system properties. */
     public static EchoConfig fromSystemProperties() {
         return new EchoConfig(
-            Settings.list("echo.sizes", "256,4k,64k", EchoConfig::parseSize),
-            Settings.list("echo.transports", "nio,epoll", EchoTransport::of),
-            Settings.list("echo.modes", "default,fast", JvmMode::of),
-            Settings.list("echo.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
-            Integer.parseInt(Settings.property("echo.connections", "16")),
-            Integer.parseInt(Settings.property("echo.inflight", "4")),
-            Double.parseDouble(Settings.property("echo.warmup", "0.25")),
-            Double.parseDouble(Settings.property("echo.seconds", "0.75")),
-            Double.parseDouble(Settings.property("echo.serverWarmup", "2")),
-            Integer.parseInt(Settings.property("echo.repeats", "5")),
-            Integer.parseInt(Settings.property("echo.serverThreads", "1")),
-            Integer.parseInt(Settings.property("echo.clientThreads", "1")),
-            Boolean.parseBoolean(Settings.property("echo.pin", "true")),
-            Settings.words("echo.serverJvmArgs"),
-            Path.of(Settings.property("echo.results", "results")));
+            list("echo.sizes", "256,4k,64k", EchoConfig::parseSize),
+            labels("echo.transports", "nio,epoll", EchoTransport.class),
+            jvmModes("echo.modes"),
+            comparedAllocators("echo.allocators"),
+            intValue("echo.connections", 16),
+            intValue("echo.inflight", 4),
+            doubleValue("echo.warmup", 0.25),
+            doubleValue("echo.seconds", 0.75),
+            doubleValue("echo.serverWarmup", 2),
+            intValue("echo.repeats", 5),
+            intValue("echo.serverThreads", 1),
+            intValue("echo.clientThreads", 1),
+            booleanValue("echo.pin", true),
+            words("echo.serverJvmArgs"),
+            outputDirectory("echo.results"));
     }
 
     /** Parses {@code 256}, {@code 4k}, {@code 4KiB}, {@code 1m}: bytes, with binary {@code k} and {@code m}. */
@@ -105,24 +114,22 @@ public record EchoConfig(List<Integer> sizes, List<EchoTransport> transports, Li
 
     /** Returns the settings as {@code echo.*} property names and values, for the report. */
     public Map<String, String> asProperties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("echo.sizes", sizes.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        properties.put("echo.transports", transports.stream().map(EchoTransport::label)
-            .collect(Collectors.joining(",")));
-        properties.put("echo.modes", modes.stream().map(JvmMode::label).collect(Collectors.joining(",")));
-        properties.put("echo.allocators", allocators.stream().map(ComparedAllocator::label)
-            .collect(Collectors.joining(",")));
-        properties.put("echo.connections", String.valueOf(connections));
-        properties.put("echo.inflight", String.valueOf(inFlight));
-        properties.put("echo.warmup", String.valueOf(warmupSeconds));
-        properties.put("echo.seconds", String.valueOf(measureSeconds));
-        properties.put("echo.serverWarmup", String.valueOf(serverWarmupSeconds));
-        properties.put("echo.repeats", String.valueOf(repeats));
-        properties.put("echo.serverThreads", String.valueOf(serverThreads));
-        properties.put("echo.clientThreads", String.valueOf(clientThreads));
-        properties.put("echo.pin", String.valueOf(pinCpus));
-        properties.put("echo.serverJvmArgs", String.join(" ", serverJvmArgs));
-        properties.put("echo.results", resultsDirectory.toString());
-        return properties;
+        return listing()
+            .list("echo.sizes", sizes)
+            .list("echo.transports", transports)
+            .list("echo.modes", modes)
+            .list("echo.allocators", allocators)
+            .value("echo.connections", connections)
+            .value("echo.inflight", inFlight)
+            .value("echo.warmup", warmupSeconds)
+            .value("echo.seconds", measureSeconds)
+            .value("echo.serverWarmup", serverWarmupSeconds)
+            .value("echo.repeats", repeats)
+            .value("echo.serverThreads", serverThreads)
+            .value("echo.clientThreads", clientThreads)
+            .value("echo.pin", pinCpus)
+            .words("echo.serverJvmArgs", serverJvmArgs)
+            .value("echo.results", resultsDirectory)
+            .properties();
     }
 }

@@ -4,11 +4,8 @@ import static io.apfmalloc.benchmarks.harness.Json.decimal;
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
-import io.apfmalloc.benchmarks.harness.Csv;
-import io.apfmalloc.benchmarks.harness.Json;
+import io.apfmalloc.benchmarks.harness.ComparisonReport;
 import io.apfmalloc.benchmarks.harness.RatioInterval;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,7 +24,7 @@ import java.util.stream.Collectors;
  * ({@link EchoCell}), and their forms: Markdown tables, CSV (one row per run) and JSON (settings, environment, runs
  * and summary).
  */
-public final class EchoReport {
+public final class EchoReport extends ComparisonReport<EchoRun, EchoCell> {
     /** The columns of the CSV, one row per run. */
     static final List<String> CSV_COLUMNS = List.of("mode", "transport", "size", "allocator", "repeat", "messages",
         "seconds", "messages_per_s", "mb_per_s", "p50_us", "p99_us", "p999_us", "max_us", "peak_rss_bytes",
@@ -35,10 +32,6 @@ public final class EchoReport {
         "server_cpu_ns", "server_cpu_us_per_msg", "verified_messages", "mismatched_messages");
 
     private final EchoConfig config;
-    private final List<EchoRun> runs;
-    private final Map<String, String> environment;
-    private final List<String> notes;
-    private final double wallSeconds;
     private final List<EchoCell> cells;
 
     /**
@@ -50,32 +43,25 @@ public final class EchoReport {
      */
     public EchoReport(EchoConfig config, List<EchoRun> runs, Map<String, String> environment, List<String> notes,
                       double wallSeconds) {
+        super(CSV_COLUMNS, config.asProperties(), runs, environment, notes, wallSeconds);
         this.config = config;
-        this.runs = List.copyOf(runs);
-        this.environment = new LinkedHashMap<>(environment);
-        this.notes = List.copyOf(notes);
-        this.wallSeconds = wallSeconds;
         this.cells = summarize();
     }
 
     /** Returns the summary: per mode, transport and size (in run order), one cell per allocator. */
+    @Override
     public List<EchoCell> cells() {
         return cells;
     }
 
-    /** Returns the raw runs. */
-    public List<EchoRun> runs() {
-        return runs;
-    }
-
     /** Returns the number of echoed messages that differed from what was sent, over all runs. */
     public long mismatchedMessages() {
-        return runs.stream().mapToLong(run -> run.load().mismatchedMessages()).sum();
+        return runs().stream().mapToLong(run -> run.load().mismatchedMessages()).sum();
     }
 
     private List<EchoCell> summarize() {
         Map<String, Map<ComparedAllocator, List<EchoRun>>> byConfiguration = new LinkedHashMap<>();
-        for (EchoRun run : runs) {
+        for (EchoRun run : runs()) {
             String key = run.mode() + "/" + run.transport() + "/" + run.messageSize();
             byConfiguration.computeIfAbsent(key, k -> new EnumMap<>(ComparedAllocator.class))
                 .computeIfAbsent(run.allocator(), a -> new ArrayList<>()).add(run);
@@ -256,11 +242,6 @@ public final class EchoReport {
             counts.getOrDefault("loss", 0L), counts.getOrDefault("", 0L), cells.size());
     }
 
-    /** Returns the notes: transports skipped and the like. */
-    public List<String> notes() {
-        return notes;
-    }
-
     /** Formats a ratio as {@code 1.04 [1.01–1.07] win}: the verdict only where the interval excludes 1. */
     private static String interval(RatioInterval ratio, boolean higherIsBetter) {
         if (ratio == null || Double.isNaN(ratio.estimate())) {
@@ -274,32 +255,21 @@ public final class EchoReport {
             verdict.isEmpty() ? "" : " **" + verdict + "**");
     }
 
-    /** Writes one CSV row per run, with {@link #CSV_COLUMNS} as the header; an unknown figure is empty. */
-    public void writeCsv(Path file) throws IOException {
-        Csv.write(file, CSV_COLUMNS, runs.stream().map(run -> runValues(run).values()).toList());
-    }
-
-    /** Returns a run's figures by CSV column, in {@link #CSV_COLUMNS} order. */
-    static Map<String, Object> runValues(EchoRun run) {
+    @Override
+    protected List<Object> csvRow(EchoRun run) {
         LoadResult load = run.load();
         ServerStats server = run.server();
-        List<Object> values = Arrays.asList(run.mode().label(), run.transport().label(), run.messageSize(),
+        return Arrays.asList(run.mode().label(), run.transport().label(), run.messageSize(),
             run.allocator().label(), run.repeat(), load.messages(), decimal(load.measureNanos() / 1e9),
             decimal(load.messagesPerSecond()), decimal(load.megabytesPerSecond()), decimal(load.p50Nanos() / 1e3),
             decimal(load.p99Nanos() / 1e3), decimal(load.p999Nanos() / 1e3), decimal(load.maxNanos() / 1e3),
             server.peakRssBytes(), server.rssBytes(), server.peakHeldBytes(), server.heldBytes(),
             server.heapCommittedBytes(), server.reads(), server.directReads(), run.serverCpuNanos(),
             decimal(run.serverCpuMicrosPerMessage()), load.verifiedMessages(), load.mismatchedMessages());
-        return Json.byColumn(CSV_COLUMNS, values);
     }
 
-    /** Writes the settings, environment, notes, runs and summary as one JSON object. */
-    public void writeJson(Path file) throws IOException {
-        Json.writeReport(file, config.asProperties(), environment, wallSeconds, notes,
-            runs.stream().map(EchoReport::runValues).toList(), cells.stream().map(EchoReport::cellValues).toList());
-    }
-
-    private static Map<String, Object> cellValues(EchoCell cell) {
+    @Override
+    protected Map<String, Object> cellValues(EchoCell cell) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("mode", cell.mode().label());
         values.put("transport", cell.transport().label());

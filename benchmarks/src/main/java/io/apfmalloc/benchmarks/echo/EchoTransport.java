@@ -1,5 +1,6 @@
 package io.apfmalloc.benchmarks.echo;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
@@ -10,11 +11,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /** The Netty transports the echo benchmark runs over: the JDK's NIO, and Linux's native epoll. */
-public enum EchoTransport {
+public enum EchoTransport implements Labelled {
     /** The JDK's NIO selector. */
     NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class),
     /** Netty's native epoll transport (Linux only; needs the JNI library of netty-transport-native-epoll). */
@@ -60,13 +60,8 @@ public enum EchoTransport {
         return cause == null ? "unavailable" : cause.toString();
     }
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the transport named {@code label} (any case). */
     public static EchoTransport of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(EchoTransport.class, "transport", label);
     }
 }

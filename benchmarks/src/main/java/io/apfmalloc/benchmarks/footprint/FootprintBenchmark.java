@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.footprint;
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
+import io.apfmalloc.benchmarks.harness.Conclusion;
 import io.apfmalloc.benchmarks.harness.KeyValueLine;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.Progress;
@@ -207,14 +208,9 @@ public final class FootprintBenchmark {
         Path csv = files.file("csv");
         report.writeCsv(csv);
         List<Path> written = new ArrayList<>(List.of(csv));
-        Path png = files.file("png");
-        try {
-            FootprintChart.write(report, String.format(Locale.ROOT, "%s burst, %s mix, %d loops",
-                Settings.formatBytes(config.liveBytes()), config.mix().label(), config.threads()), png);
-            written.add(png);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            out.println("note: chart not written (" + e + ")");
-        }
+        files.chart(out, png -> FootprintChart.write(report, String.format(Locale.ROOT, "%s burst, %s mix, %d loops",
+            Settings.formatBytes(config.liveBytes()), config.mix().label(), config.threads()), png))
+            .ifPresent(written::add);
         return written;
     }
 
@@ -226,14 +222,7 @@ public final class FootprintBenchmark {
         FootprintBenchmark benchmark = new FootprintBenchmark(FootprintConfig.fromSystemProperties(), out);
         FootprintReport report = benchmark.run();
         List<Path> files = benchmark.write(report);
-        out.println();
-        out.print(report.headline());
-        out.println();
-        out.print(report.table());
-        out.println();
-        out.printf(Locale.ROOT, "machine: %s; load average at the start %s, at the end %s%n", environment.get("cpu"),
-            environment.get("loadavg.start"), Machine.loadAverage());
-        out.printf(Locale.ROOT, "took %s; wrote %s%n", Progress.duration(benchmark.progress.elapsedSeconds()),
-            files.stream().map(Path::toString).toList());
+        Conclusion.on(out).table(report.headline()).table(report.table()).machine(environment)
+            .took(benchmark.progress.elapsedSeconds(), files);
     }
 }

@@ -1,8 +1,18 @@
 package io.apfmalloc.benchmarks.footprint;
 
+import static io.apfmalloc.benchmarks.harness.Settings.bytes;
+import static io.apfmalloc.benchmarks.harness.Settings.comparedAllocators;
+import static io.apfmalloc.benchmarks.harness.Settings.doubleValue;
+import static io.apfmalloc.benchmarks.harness.Settings.intValue;
+import static io.apfmalloc.benchmarks.harness.Settings.jvmModes;
+import static io.apfmalloc.benchmarks.harness.Settings.label;
+import static io.apfmalloc.benchmarks.harness.Settings.labels;
+import static io.apfmalloc.benchmarks.harness.Settings.longValue;
+import static io.apfmalloc.benchmarks.harness.Settings.outputDirectory;
+import static io.apfmalloc.benchmarks.harness.Settings.words;
+
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
-import io.apfmalloc.benchmarks.harness.Settings;
 import io.apfmalloc.benchmarks.pattern.TrafficMix;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,18 +56,18 @@ public record FootprintConfig(TrafficMix mix, long liveBytes, int threads, doubl
     /** Returns the settings from the {@code footprint.*} system properties. */
     public static FootprintConfig fromSystemProperties() {
         return new FootprintConfig(
-            TrafficMix.of(Settings.property("footprint.mix", "gateway")),
-            Settings.bytes("footprint.live", "256m"),
-            Integer.parseInt(Settings.property("footprint.threads", "2")),
-            Double.parseDouble(Settings.property("footprint.hold", "2")),
-            Double.parseDouble(Settings.property("footprint.idle", "32")),
-            Double.parseDouble(Settings.property("footprint.trim", "3")),
-            Long.parseLong(Settings.property("footprint.sampleMillis", "250")),
-            Settings.list("footprint.releases", "loop,other", Release::of),
-            Settings.list("footprint.modes", "default,fast", JvmMode::of),
-            Settings.list("footprint.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
-            Settings.words("footprint.jvmArgs"),
-            Path.of(Settings.property("footprint.results", "results")));
+            label("footprint.mix", "gateway", TrafficMix.class),
+            bytes("footprint.live", "256m"),
+            intValue("footprint.threads", 2),
+            doubleValue("footprint.hold", 2),
+            doubleValue("footprint.idle", 32),
+            doubleValue("footprint.trim", 3),
+            longValue("footprint.sampleMillis", 250),
+            labels("footprint.releases", "loop,other", Release.class),
+            jvmModes("footprint.modes"),
+            comparedAllocators("footprint.allocators"),
+            words("footprint.jvmArgs"),
+            outputDirectory("footprint.results"));
     }
 
     /** Returns the plan every child of a {@code release} group runs. */

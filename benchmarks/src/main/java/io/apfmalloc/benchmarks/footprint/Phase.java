@@ -1,9 +1,9 @@
 package io.apfmalloc.benchmarks.footprint;
 
-import java.util.Locale;
+import io.apfmalloc.benchmarks.harness.Labelled;
 
 /** The phases of a footprint run, in order. */
-public enum Phase {
+public enum Phase implements Labelled {
     /** Event loops allocate buffers up to the live total. */
     BURST,
     /** Everything stays live for a while. */
@@ -15,13 +15,8 @@ public enum Phase {
     /** Each event loop has asked its allocator to give back what it can, where the allocator has a way to. */
     TRIMMED;
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the phase named {@code label} (any case). */
     public static Phase of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(Phase.class, "phase", label);
     }
 }

@@ -1,9 +1,9 @@
 package io.apfmalloc.benchmarks.footprint;
 
-import java.util.Locale;
+import io.apfmalloc.benchmarks.harness.Labelled;
 
 /** Which threads release the burst's buffers. */
-public enum Release {
+public enum Release implements Labelled {
     /** Each event loop releases the buffers it allocated: frees go to the loop's own cache first. */
     LOOP,
     /**
@@ -12,13 +12,8 @@ public enum Release {
      */
     OTHER;
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the variant named {@code label} (any case). */
     public static Release of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(Release.class, "release", label);
     }
 }

@@ -1,8 +1,11 @@
 package io.apfmalloc.benchmarks.harness;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 
 /**
  * The files one benchmark run writes: {@code <name>-<yyyyMMdd-HHmmss>.<extension>} in the results directory, the
@@ -26,5 +29,27 @@ public final class ResultFiles {
     /** Returns the log of the run's child JVMs' standard error. */
     public Path log() {
         return file("log");
+    }
+
+    /**
+     * Draws the run's chart into its {@code png} file; returns the file, or, if drawing fails (no fonts or no AWT
+     * on a headless machine), empty after a note on {@code out}: a run's figures are not lost for want of a chart.
+     */
+    public Optional<Path> chart(PrintStream out, Drawing drawing) {
+        Path png = file("png");
+        try {
+            drawing.draw(png);
+            return Optional.of(png);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            out.println("note: chart not written (" + e + ")");
+            return Optional.empty();
+        }
+    }
+
+    /** Draws a chart into a PNG file. */
+    @FunctionalInterface
+    public interface Drawing {
+        /** Writes the chart to {@code png}. */
+        void draw(Path png) throws IOException;
     }
 }

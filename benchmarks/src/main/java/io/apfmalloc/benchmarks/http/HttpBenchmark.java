@@ -4,6 +4,7 @@ import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
 import io.apfmalloc.benchmarks.harness.ComparisonChart;
+import io.apfmalloc.benchmarks.harness.Conclusion;
 import io.apfmalloc.benchmarks.harness.CpuPinning;
 import io.apfmalloc.benchmarks.harness.Interleaving;
 import io.apfmalloc.benchmarks.harness.Machine;
@@ -195,15 +196,7 @@ public final class HttpBenchmark {
 
     /** Writes the report's CSV, JSON and chart beside the log; returns the files written. */
     public List<Path> write(HttpReport report) throws IOException {
-        List<Path> written = new ArrayList<>();
-        Path csv = files.file("csv");
-        report.writeCsv(csv);
-        written.add(csv);
-        Path json = files.file("json");
-        report.writeJson(json);
-        written.add(json);
-        Path png = files.file("png");
-        try {
+        return report.write(files, out, png -> {
             ComparisonChart<HttpCell> charts = new ComparisonChart<>(report.cells(), HttpCell::configuration,
                 HttpCell::allocator, "JVM mode, protocol, route");
             ComparisonChart.write(List.of(
@@ -214,11 +207,7 @@ public final class HttpBenchmark {
                     "CPU/request ÷ lowest peer", HttpCell::cpuRatio),
                 charts.chart("Server peak resident set (MiB)", "MiB", cell -> cell.peakRssBytes() / (1 << 20))),
                 png);
-            written.add(png);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            out.println("note: chart not written (" + e + ")");
-        }
-        return written;
+        });
     }
 
     /** Runs the comparison with the {@code http.*} system properties, prints the tables and writes the files. */
@@ -227,23 +216,15 @@ public final class HttpBenchmark {
         HttpBenchmark benchmark = new HttpBenchmark(HttpConfig.fromSystemProperties(), System.out);
         HttpReport report = benchmark.run();
         List<Path> files = benchmark.write(report);
-        PrintStream out = System.out;
-        out.println();
+        Conclusion conclusion = Conclusion.on(System.out);
         if (report.cells().stream().anyMatch(cell -> cell.bestPeer() != null)) {
-            out.println("apf against Netty's allocators (apf ÷ best peer for req/s, > 1 is better; ÷ lowest peer for"
-                + " p99, CPU per request and RSS, < 1 is better):");
-            out.println();
-            out.print(report.headline());
-            out.println();
+            conclusion.table("apf against Netty's allocators (apf ÷ best peer for req/s, > 1 is better; ÷ lowest peer"
+                + " for p99, CPU per request and RSS, < 1 is better):", report.headline());
         }
-        out.print(report.table());
-        out.println();
-        out.println(report.noise());
-        report.notes().forEach(note -> out.println("note: " + note));
+        conclusion.table(report.table()).line(report.noise()).notes(report.notes());
         if (report.errors() != 0) {
-            out.println("note: the load generators counted " + report.errors() + " errors (see the CSV)");
+            conclusion.line("note: the load generators counted " + report.errors() + " errors (see the CSV)");
         }
-        out.printf(Locale.ROOT, "took %s; wrote %s%n", Progress.duration(benchmark.progress.elapsedSeconds()),
-            files.stream().map(Path::toString).toList());
+        conclusion.took(benchmark.progress.elapsedSeconds(), files);
     }
 }

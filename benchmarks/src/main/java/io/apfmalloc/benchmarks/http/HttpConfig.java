@@ -1,13 +1,19 @@
 package io.apfmalloc.benchmarks.http;
 
+import static io.apfmalloc.benchmarks.harness.Settings.booleanValue;
+import static io.apfmalloc.benchmarks.harness.Settings.comparedAllocators;
+import static io.apfmalloc.benchmarks.harness.Settings.intValue;
+import static io.apfmalloc.benchmarks.harness.Settings.jvmModes;
+import static io.apfmalloc.benchmarks.harness.Settings.labels;
+import static io.apfmalloc.benchmarks.harness.Settings.listing;
+import static io.apfmalloc.benchmarks.harness.Settings.outputDirectory;
+import static io.apfmalloc.benchmarks.harness.Settings.words;
+
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
-import io.apfmalloc.benchmarks.harness.Settings;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The settings of an HTTP benchmark run, each read from an {@code http.*} system property; an empty value means the
@@ -66,38 +72,37 @@ public record HttpConfig(List<JvmMode> modes, List<HttpProtocol> protocols, List
     /** Returns the settings from the {@code http.*} system properties. */
     public static HttpConfig fromSystemProperties() {
         return new HttpConfig(
-            Settings.list("http.modes", "default,fast", JvmMode::of),
-            Settings.list("http.protocols", "http1,h2-jdk,h2-openssl", HttpProtocol::of),
-            Settings.list("http.routes", "small,large,echo", HttpRoute::ofLabel),
-            Settings.list("http.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
-            Integer.parseInt(Settings.property("http.connections", "16")),
-            Integer.parseInt(Settings.property("http.streams", "4")),
-            Integer.parseInt(Settings.property("http.warmup", "1")),
-            Integer.parseInt(Settings.property("http.seconds", "2")),
-            Integer.parseInt(Settings.property("http.serverWarmup", "1")),
-            Integer.parseInt(Settings.property("http.repeats", "2")),
-            Boolean.parseBoolean(Settings.property("http.pin", "true")),
-            Settings.words("http.serverJvmArgs"),
-            Path.of(Settings.property("http.results", "results")));
+            jvmModes("http.modes"),
+            labels("http.protocols", "http1,h2-jdk,h2-openssl", HttpProtocol.class),
+            labels("http.routes", "small,large,echo", HttpRoute.class),
+            comparedAllocators("http.allocators"),
+            intValue("http.connections", 16),
+            intValue("http.streams", 4),
+            intValue("http.warmup", 1),
+            intValue("http.seconds", 2),
+            intValue("http.serverWarmup", 1),
+            intValue("http.repeats", 2),
+            booleanValue("http.pin", true),
+            words("http.serverJvmArgs"),
+            outputDirectory("http.results"));
     }
 
     /** Returns the settings as {@code http.*} property names and values, for the report. */
     public Map<String, String> asProperties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("http.modes", modes.stream().map(JvmMode::label).collect(Collectors.joining(",")));
-        properties.put("http.protocols", protocols.stream().map(HttpProtocol::label).collect(Collectors.joining(",")));
-        properties.put("http.routes", routes.stream().map(HttpRoute::label).collect(Collectors.joining(",")));
-        properties.put("http.allocators", allocators.stream().map(ComparedAllocator::label)
-            .collect(Collectors.joining(",")));
-        properties.put("http.connections", String.valueOf(connections));
-        properties.put("http.streams", String.valueOf(streams));
-        properties.put("http.warmup", String.valueOf(warmupSeconds));
-        properties.put("http.seconds", String.valueOf(measureSeconds));
-        properties.put("http.serverWarmup", String.valueOf(serverWarmupSeconds));
-        properties.put("http.repeats", String.valueOf(repeats));
-        properties.put("http.pin", String.valueOf(pin));
-        properties.put("http.serverJvmArgs", String.join(" ", serverJvmArgs));
-        properties.put("http.results", resultsDirectory.toString());
-        return properties;
+        return listing()
+            .list("http.modes", modes)
+            .list("http.protocols", protocols)
+            .list("http.routes", routes)
+            .list("http.allocators", allocators)
+            .value("http.connections", connections)
+            .value("http.streams", streams)
+            .value("http.warmup", warmupSeconds)
+            .value("http.seconds", measureSeconds)
+            .value("http.serverWarmup", serverWarmupSeconds)
+            .value("http.repeats", repeats)
+            .value("http.pin", pin)
+            .words("http.serverJvmArgs", serverJvmArgs)
+            .value("http.results", resultsDirectory)
+            .properties();
     }
 }

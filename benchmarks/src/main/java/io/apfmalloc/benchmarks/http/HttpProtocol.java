@@ -1,27 +1,25 @@
 package io.apfmalloc.benchmarks.http;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
-import java.util.Locale;
 
 /**
  * How the benchmark talks HTTP: HTTP/1.1 in clear text, driven by {@code wrk}, or HTTP/2 over TLS, driven by
  * {@code h2load}, with the JDK's TLS or with BoringSSL through netty-tcnative.
  */
-public enum HttpProtocol {
+public enum HttpProtocol implements Labelled {
     /** HTTP/1.1 with keep-alive, no TLS; load from {@code wrk}. */
-    HTTP1("http1", null, LoadTool.WRK),
+    HTTP1(null, LoadTool.WRK),
     /** HTTP/2 over TLS with the JDK's {@code SSLEngine}; load from {@code h2load}. */
-    H2_JDK("h2-jdk", SslProvider.JDK, LoadTool.H2LOAD),
+    H2_JDK(SslProvider.JDK, LoadTool.H2LOAD),
     /** HTTP/2 over TLS with netty-tcnative-boringssl-static's {@code SSLEngine}; load from {@code h2load}. */
-    H2_OPENSSL("h2-openssl", SslProvider.OPENSSL, LoadTool.H2LOAD);
+    H2_OPENSSL(SslProvider.OPENSSL, LoadTool.H2LOAD);
 
-    private final String label;
     private final SslProvider sslProvider;
     private final LoadTool tool;
 
-    HttpProtocol(String label, SslProvider sslProvider, LoadTool tool) {
-        this.label = label;
+    HttpProtocol(SslProvider sslProvider, LoadTool tool) {
         this.sslProvider = sslProvider;
         this.tool = tool;
     }
@@ -52,18 +50,8 @@ public enum HttpProtocol {
         return null;
     }
 
-    /** Returns the name used on command lines and in reports, e.g. {@code h2-jdk}. */
-    public String label() {
-        return label;
-    }
-
     /** Returns the protocol named {@code label} (any case). */
     public static HttpProtocol of(String label) {
-        for (HttpProtocol protocol : values()) {
-            if (protocol.label.equals(label.trim().toLowerCase(Locale.ROOT))) {
-                return protocol;
-            }
-        }
-        throw new IllegalArgumentException("protocol: " + label + " (expected: http1, h2-jdk or h2-openssl)");
+        return Labelled.parse(HttpProtocol.class, "protocol", label);
     }
 }

@@ -4,10 +4,7 @@ import static io.apfmalloc.benchmarks.harness.Json.decimal;
 import static io.apfmalloc.benchmarks.harness.Statistics.median;
 
 import io.apfmalloc.benchmarks.ComparedAllocator;
-import io.apfmalloc.benchmarks.harness.Csv;
-import io.apfmalloc.benchmarks.harness.Json;
-import java.io.IOException;
-import java.nio.file.Path;
+import io.apfmalloc.benchmarks.harness.ComparisonReport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +17,7 @@ import java.util.function.ToDoubleFunction;
  * The results of an HTTP benchmark: the raw runs, their summary per allocator and configuration ({@link HttpCell}),
  * and their forms: Markdown tables, CSV (one row per run) and JSON (settings, environment, runs and summary).
  */
-public final class HttpReport {
+public final class HttpReport extends ComparisonReport<HttpRun, HttpCell> {
     /** The columns of the CSV, one row per run. */
     static final List<String> CSV_COLUMNS = List.of("mode", "protocol", "route", "allocator", "repeat", "requests",
         "seconds", "requests_per_s", "errors", "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "server_requests",
@@ -28,10 +25,6 @@ public final class HttpReport {
         "heap_committed_bytes");
 
     private final HttpConfig config;
-    private final List<HttpRun> runs;
-    private final Map<String, String> environment;
-    private final List<String> notes;
-    private final double wallSeconds;
     private final List<HttpCell> cells;
 
     /**
@@ -43,37 +36,25 @@ public final class HttpReport {
      */
     public HttpReport(HttpConfig config, List<HttpRun> runs, Map<String, String> environment, List<String> notes,
                       double wallSeconds) {
+        super(CSV_COLUMNS, config.asProperties(), runs, environment, notes, wallSeconds);
         this.config = config;
-        this.runs = List.copyOf(runs);
-        this.environment = new LinkedHashMap<>(environment);
-        this.notes = List.copyOf(notes);
-        this.wallSeconds = wallSeconds;
         this.cells = summarize();
     }
 
     /** Returns the summary: per mode, protocol and route (in run order), one cell per allocator. */
+    @Override
     public List<HttpCell> cells() {
         return cells;
     }
 
-    /** Returns the raw runs. */
-    public List<HttpRun> runs() {
-        return runs;
-    }
-
-    /** Returns the notes: protocols skipped and the like. */
-    public List<String> notes() {
-        return notes;
-    }
-
     /** Returns the load generators' errors over all runs (socket errors, timeouts, non-2xx responses). */
     public long errors() {
-        return runs.stream().mapToLong(run -> run.load().errors()).sum();
+        return runs().stream().mapToLong(run -> run.load().errors()).sum();
     }
 
     private List<HttpCell> summarize() {
         Map<String, Map<ComparedAllocator, List<HttpRun>>> byConfiguration = new LinkedHashMap<>();
-        for (HttpRun run : runs) {
+        for (HttpRun run : runs()) {
             String key = run.mode() + "/" + run.protocol() + "/" + run.route();
             byConfiguration.computeIfAbsent(key, k -> new LinkedHashMap<>())
                 .computeIfAbsent(run.allocator(), a -> new ArrayList<>()).add(run);
@@ -179,32 +160,21 @@ public final class HttpReport {
         return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
     }
 
-    /** Writes one CSV row per run, with {@link #CSV_COLUMNS} as the header. */
-    public void writeCsv(Path file) throws IOException {
-        Csv.write(file, CSV_COLUMNS, runs.stream().map(run -> runValues(run).values()).toList());
-    }
-
-    /** Returns a run's figures by CSV column, in {@link #CSV_COLUMNS} order. */
-    static Map<String, Object> runValues(HttpRun run) {
+    @Override
+    protected List<Object> csvRow(HttpRun run) {
         ToolResult load = run.load();
         HttpServerStats server = run.server();
-        List<Object> values = List.of(run.mode().label(), run.protocol().label(), run.route().label(),
+        return List.of(run.mode().label(), run.protocol().label(), run.route().label(),
             run.allocator().label(), run.repeat(), load.requests(), decimal(load.seconds()),
             decimal(load.requestsPerSecond()), load.errors(), decimal(load.p50Micros()), decimal(load.p90Micros()),
             decimal(load.p99Micros()), decimal(load.p999Micros()), decimal(load.maxMicros()), server.requests(),
             server.meter().cpuNanos(), String.valueOf(decimal(server.cpuMicrosPerRequest())),
             server.meter().peakRssBytes(), server.meter().rssBytes(), server.meter().peakHeldBytes(),
             server.meter().heldBytes(), server.meter().heapCommittedBytes());
-        return Json.byColumn(CSV_COLUMNS, values);
     }
 
-    /** Writes the settings, environment, notes, runs and summary as one JSON object. */
-    public void writeJson(Path file) throws IOException {
-        Json.writeReport(file, config.asProperties(), environment, wallSeconds, notes,
-            runs.stream().map(HttpReport::runValues).toList(), cells.stream().map(HttpReport::cellValues).toList());
-    }
-
-    private static Map<String, Object> cellValues(HttpCell cell) {
+    @Override
+    protected Map<String, Object> cellValues(HttpCell cell) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("mode", cell.mode().label());
         values.put("protocol", cell.protocol().label());

@@ -1,15 +1,15 @@
 package io.apfmalloc.benchmarks.http;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * What the benchmark server answers: a small response, a 16 KiB response, and a 64 KiB POST body echoed back. The
  * bodies are fixed, so a client can check every byte.
  */
-public enum HttpRoute {
+public enum HttpRoute implements Labelled {
     /** {@code GET /small}: {@code Hello, world!} and a newline. */
     SMALL("GET", "/small", new byte[0], "Hello, world!\n".getBytes(StandardCharsets.US_ASCII)),
     /** {@code GET /16k}: 16 KiB of a fixed pattern. */
@@ -83,13 +83,8 @@ public enum HttpRoute {
         return null;
     }
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the route named {@code label} (any case). */
     public static HttpRoute ofLabel(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(HttpRoute.class, "route", label);
     }
 }

@@ -1,25 +1,16 @@
 package io.apfmalloc.benchmarks.netty;
 
-import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.channels.Pipe;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Work on a buffer's contents rather than its allocation, on an event loop: each operation allocates a direct
@@ -31,34 +22,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * and write: both go through the buffer's NIO view). In JDK 25's default mode Netty's own buffers reach their memory
  * through {@code ByteBuffer}s or segments rather than {@code Unsafe}, which is where accessor cost differs.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {EventLoopExecutor.EXECUTOR_TYPE, EventLoopExecutor.EXECUTOR_CLASS,
-    EventLoopExecutor.NATIVE_ACCESS, EventLoopExecutor.HEAP})
-@State(Scope.Benchmark)
-public class AccessorBenchmark {
+public class AccessorBenchmark extends EventLoopBenchmark {
     /** Every buffer's capacity, and the bytes copied or sent per operation. */
     static final int SIZE = 1024;
     /** {@code int}s written and read per operation in {@code ints}: the whole buffer. */
     static final int INTS = SIZE / Integer.BYTES;
 
-    /** The allocator under test. */
-    @Param({"APF", "POOLED", "ADAPTIVE", "UNPOOLED"})
-    public ComparedAllocator allocator;
-
-    private ByteBufAllocator buffers;
-
-    /** Makes a fresh allocator for the trial. */
-    @Setup(Level.Trial)
-    public void createAllocator() {
-        buffers = allocator.createChecked();
-    }
-
     /**
      * One thread's heap arrays and pipe (a pipe holds 64 KiB on Linux, so writing {@value #SIZE} bytes into an empty
-     * one never blocks); checks at the end that the thread used its event-loop cache.
+     * one never blocks).
      */
     @State(Scope.Thread)
     public static class Work {
@@ -75,58 +47,58 @@ public class AccessorBenchmark {
             pipe = Pipe.open();
         }
 
-        /** Closes the pipe; checks, on the benchmark thread, that the allocator served it through its cache. */
+        /** Closes the pipe. */
         @TearDown(Level.Trial)
-        public void close(AccessorBenchmark benchmark) throws IOException {
+        public void close() throws IOException {
             pipe.sink().close();
             pipe.source().close();
-            benchmark.allocator.checkEventLoopCacheUsed(benchmark.buffers);
         }
     }
 
     /** 256 {@code writeInt}s and {@code readInt}s, one thread. */
     @Benchmark
     @Threads(1)
-    public int ints(Work work) {
-        return writeAndReadInts();
+    public int ints(AllocatorUnderTest allocator, EventLoopCacheCheck check) {
+        return writeAndReadInts(allocator.buffers());
     }
 
     /** The same on two threads at once. */
     @Benchmark
     @Threads(2)
-    public int intsTwoThreads(Work work) {
-        return writeAndReadInts();
+    public int intsTwoThreads(AllocatorUnderTest allocator, EventLoopCacheCheck check) {
+        return writeAndReadInts(allocator.buffers());
     }
 
     /** One 1 KiB {@code writeBytes} and {@code readBytes}, one thread. */
     @Benchmark
     @Threads(1)
-    public int bytes(Work work) {
-        return copyInAndOut(work);
+    public int bytes(AllocatorUnderTest allocator, Work work, EventLoopCacheCheck check) {
+        return copyInAndOut(allocator.buffers(), work);
     }
 
     /** The same on two threads at once. */
     @Benchmark
     @Threads(2)
-    public int bytesTwoThreads(Work work) {
-        return copyInAndOut(work);
+    public int bytesTwoThreads(AllocatorUnderTest allocator, Work work, EventLoopCacheCheck check) {
+        return copyInAndOut(allocator.buffers(), work);
     }
 
     /** 1 KiB out to a pipe and back into a second buffer, one thread. */
     @Benchmark
     @Threads(1)
-    public int channel(Work work) throws IOException {
-        return throughPipe(work);
+    public int channel(AllocatorUnderTest allocator, Work work, EventLoopCacheCheck check) throws IOException {
+        return throughPipe(allocator.buffers(), work);
     }
 
     /** The same on two threads at once, each with its own pipe. */
     @Benchmark
     @Threads(2)
-    public int channelTwoThreads(Work work) throws IOException {
-        return throughPipe(work);
+    public int channelTwoThreads(AllocatorUnderTest allocator, Work work, EventLoopCacheCheck check)
+            throws IOException {
+        return throughPipe(allocator.buffers(), work);
     }
 
-    private int writeAndReadInts() {
+    private int writeAndReadInts(ByteBufAllocator buffers) {
         ByteBuf buffer = buffers.directBuffer(SIZE);
         for (int i = 0; i < INTS; i++) {
             buffer.writeInt(i);
@@ -139,7 +111,7 @@ public class AccessorBenchmark {
         return sum;
     }
 
-    private int copyInAndOut(Work work) {
+    private int copyInAndOut(ByteBufAllocator buffers, Work work) {
         ByteBuf buffer = buffers.directBuffer(SIZE);
         buffer.writeBytes(work.source);
         buffer.readBytes(work.target);
@@ -147,7 +119,7 @@ public class AccessorBenchmark {
         return work.target[SIZE - 1];
     }
 
-    private int throughPipe(Work work) throws IOException {
+    private int throughPipe(ByteBufAllocator buffers, Work work) throws IOException {
         ByteBuf outgoing = buffers.directBuffer(SIZE);
         outgoing.writeBytes(work.source);
         while (outgoing.isReadable()) {

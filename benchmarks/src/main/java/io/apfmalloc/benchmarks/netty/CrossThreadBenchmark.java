@@ -1,26 +1,18 @@
 package io.apfmalloc.benchmarks.netty;
 
-import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Control;
 
 /**
@@ -30,34 +22,22 @@ import org.openjdk.jmh.infra.Control;
  * the memory. The score that counts is the allocating loop's: buffers handed across per second. A side that waits
  * yields its CPU, since on a small machine the two loops may share one.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {EventLoopExecutor.EXECUTOR_TYPE, EventLoopExecutor.EXECUTOR_CLASS,
-    EventLoopExecutor.NATIVE_ACCESS, EventLoopExecutor.HEAP})
 @State(Scope.Group)
-public class CrossThreadBenchmark {
+public class CrossThreadBenchmark extends EventLoopBenchmark {
     /** Buffers handed over at once. */
     static final int BATCH = 256;
     /** Batches in flight at most. */
     private static final int RING_BATCHES = 4;
 
-    /** The allocator under test. */
-    @Param({"APF", "POOLED", "ADAPTIVE", "UNPOOLED"})
-    public ComparedAllocator allocator;
-
     /** The buffer's capacity in bytes. */
     @Param({"256", "1024", "4096", "16384"})
     public int size;
 
-    private ByteBufAllocator buffers;
     private BatchRing ring;
 
-    /** Makes a fresh allocator and an empty ring for the trial. */
+    /** Makes an empty ring for the trial. */
     @Setup(Level.Trial)
-    public void createAllocator() {
-        buffers = allocator.createChecked();
+    public void createRing() {
         ring = new BatchRing();
     }
 
@@ -69,29 +49,19 @@ public class CrossThreadBenchmark {
         }
     }
 
-    /** Checks, on the allocating thread, that the allocator served it through its event-loop cache. */
-    @State(Scope.Thread)
-    public static class CacheCheck {
-        /** Runs on the allocating thread once its trial ends. */
-        @TearDown(Level.Trial)
-        public void check(CrossThreadBenchmark benchmark) {
-            benchmark.allocator.checkEventLoopCacheUsed(benchmark.buffers);
-        }
-    }
-
     /** Allocates a batch of buffers into a free slot of the ring, waiting while the ring is full. */
     @Benchmark
     @Group("handOff")
     @GroupThreads(1)
     @OperationsPerInvocation(BATCH)
-    public void allocate(Control control, CacheCheck check) {
+    public void allocate(Control control, AllocatorUnderTest allocator, EventLoopCacheCheck check) {
         while (!ring.hasRoom()) {
             if (control.stopMeasurement) {
                 return;
             }
             Thread.yield();
         }
-        ring.allocateBatch(buffers, size);
+        ring.allocateBatch(allocator.buffers(), size);
     }
 
     /** Releases the oldest batch in the ring, waiting while the ring is empty. */

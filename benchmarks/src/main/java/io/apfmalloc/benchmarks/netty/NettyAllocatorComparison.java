@@ -169,8 +169,8 @@ public final class NettyAllocatorComparison {
     /** Runs the shapes and prints the table. */
     public static void main(String[] args) throws Exception {
         System.setErr(new PrintStream(new JmhUnsafeWarningFilter(System.err), true, StandardCharsets.UTF_8));
-        Set<String> wanted = listProperty("netty.bench.shapes");
-        Set<String> modeNames = listProperty("netty.bench.modes");
+        Set<String> wanted = lowerCase(Settings.list("netty.bench.shapes", ""));
+        Set<String> modeNames = lowerCase(Settings.list("netty.bench.modes", ""));
         List<Shape> shapes = shapes().stream()
             .filter(shape -> wanted.isEmpty()
                 ? shape.sets().contains(DEFAULT_SET)
@@ -200,7 +200,7 @@ public final class NettyAllocatorComparison {
 
     private static Map<ComparedAllocator, Score> run(Shape shape, JvmMode mode) throws RunnerException,
         InterruptedException {
-        int rounds = Integer.getInteger("netty.bench.rounds", 2);
+        int rounds = Settings.intValue("netty.bench.rounds", 2);
         List<ComparedAllocator> order = new ArrayList<>(List.of(ComparedAllocator.values()));
         Map<ComparedAllocator, List<Double>> means = new EnumMap<>(ComparedAllocator.class);
         for (int round = 0; round < rounds; round++) {
@@ -225,18 +225,18 @@ public final class NettyAllocatorComparison {
             EventLoopExecutor.EXECUTOR_CLASS, EventLoopExecutor.NATIVE_ACCESS,
             EventLoopExecutor.HEAP, "-D" + ComparedAllocator.EXPECT_UNSAFE + "=" + mode.allowsUnsafe()));
         jvmArgs.addAll(mode.flags());
-        String leakDetection = System.getProperty("netty.bench.leakDetection");
-        if (leakDetection != null && !leakDetection.isBlank()) {
+        String leakDetection = Settings.property("netty.bench.leakDetection", "");
+        if (!leakDetection.isEmpty()) {
             jvmArgs.add("-Dio.netty.leakDetection.level=" + leakDetection);
         }
-        int seconds = Integer.getInteger("netty.bench.seconds", 1);
+        int seconds = Settings.intValue("netty.bench.seconds", 1);
         ChainedOptionsBuilder options = new OptionsBuilder()
             .include("^" + Pattern.quote(shape.benchmark()) + "$")
             .param("allocator", allocator.name())
             .jvmArgsAppend(jvmArgs.toArray(String[]::new))
-            .warmupIterations(Integer.getInteger("netty.bench.warmups", 1))
+            .warmupIterations(Settings.intValue("netty.bench.warmups", 1))
             .warmupTime(TimeValue.seconds(seconds))
-            .measurementIterations(Integer.getInteger("netty.bench.iterations", 2))
+            .measurementIterations(Settings.intValue("netty.bench.iterations", 2))
             .measurementTime(TimeValue.seconds(seconds))
             .forks(1)
             .shouldFailOnError(false)
@@ -323,13 +323,8 @@ public final class NettyAllocatorComparison {
         }
     }
 
-    private static Set<String> listProperty(String name) {
-        String value = System.getProperty(name, "");
-        return Arrays.stream(value.split(","))
-            .map(String::trim)
-            .filter(item -> !item.isEmpty())
-            .map(item -> item.toLowerCase(Locale.ROOT))
-            .collect(Collectors.toSet());
+    private static Set<String> lowerCase(List<String> names) {
+        return names.stream().map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     private static double loadAverage() {

@@ -1,24 +1,15 @@
 package io.apfmalloc.benchmarks.netty;
 
-import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Netty's steady-state shape: {@value #LIVE_BUFFERS} live buffers, each operation releases one chosen at random and
@@ -26,33 +17,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * likely: about 115 MiB live). Memory is reused out of order, across size classes, with many blocks live: the
  * allocator's free lists and caches rather than one hot block.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {EventLoopExecutor.EXECUTOR_TYPE, EventLoopExecutor.EXECUTOR_CLASS,
-    EventLoopExecutor.NATIVE_ACCESS, EventLoopExecutor.HEAP})
 @Threads(1)
-@State(Scope.Benchmark)
-public class SteadyStateBenchmark {
+public class SteadyStateBenchmark extends EventLoopBenchmark {
     /** Live buffers per thread (Netty's own benchmark keeps 8,192). */
     static final int LIVE_BUFFERS = 8192;
     /** Length of the precomputed random sequence of (slot, size) pairs, a power of two. */
     private static final int SEQUENCE = 1 << 16;
     private static final int MIN_SIZE_SHIFT = 8;
     private static final int SIZE_CLASSES = 9;
-
-    /** The allocator under test. */
-    @Param({"APF", "POOLED", "ADAPTIVE", "UNPOOLED"})
-    public ComparedAllocator allocator;
-
-    private ByteBufAllocator buffers;
-
-    /** Makes a fresh allocator for the trial. */
-    @Setup(Level.Trial)
-    public void createAllocator() {
-        buffers = allocator.createChecked();
-    }
 
     /** One thread's live buffers and its random sequence of replacements, drawn off the measured path. */
     public abstract static class LiveSet {
@@ -66,21 +38,21 @@ public class SteadyStateBenchmark {
 
         /** Fills the set before the trial, with a fixed seed so every allocator replays the same sequence. */
         @Setup(Level.Trial)
-        public void fill(SteadyStateBenchmark benchmark) {
+        public void fill(AllocatorUnderTest allocator) {
             SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < SEQUENCE; i++) {
                 slots[i] = random.nextInt(LIVE_BUFFERS);
                 sizes[i] = 1 << (MIN_SIZE_SHIFT + random.nextInt(SIZE_CLASSES));
             }
             for (int i = 0; i < LIVE_BUFFERS; i++) {
-                live[i] = allocate(benchmark.buffers, sizes[i]);
+                live[i] = allocate(allocator.buffers(), sizes[i]);
             }
         }
 
         /** Releases every live buffer after checking the thread used its event-loop cache. */
         @TearDown(Level.Trial)
-        public void releaseAll(SteadyStateBenchmark benchmark) {
-            benchmark.allocator.checkEventLoopCacheUsed(benchmark.buffers);
+        public void releaseAll(AllocatorUnderTest allocator) {
+            allocator.checkEventLoopCacheUsed();
             for (ByteBuf buffer : live) {
                 buffer.release();
             }
@@ -115,13 +87,13 @@ public class SteadyStateBenchmark {
 
     /** Replaces one random live direct buffer. */
     @Benchmark
-    public boolean direct(DirectLiveSet set) {
-        return set.replace(buffers);
+    public boolean direct(AllocatorUnderTest allocator, DirectLiveSet set) {
+        return set.replace(allocator.buffers());
     }
 
     /** Replaces one random live heap buffer. */
     @Benchmark
-    public boolean heap(HeapLiveSet set) {
-        return set.replace(buffers);
+    public boolean heap(AllocatorUnderTest allocator, HeapLiveSet set) {
+        return set.replace(allocator.buffers());
     }
 }

@@ -3,6 +3,7 @@ package io.apfmalloc.benchmarks.pattern;
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
 import io.apfmalloc.benchmarks.harness.ChildJvm;
+import io.apfmalloc.benchmarks.harness.Conclusion;
 import io.apfmalloc.benchmarks.harness.Machine;
 import io.apfmalloc.benchmarks.harness.Progress;
 import io.apfmalloc.benchmarks.harness.ResultFiles;
@@ -169,18 +170,9 @@ public final class PatternBenchmark {
         PatternBenchmark benchmark = new PatternBenchmark(config, out);
         PatternReport report = benchmark.run();
         Path csv = benchmark.write(report);
-        out.println();
-        out.println("apf against the targets (time per operation ≤ 0.8 × the best peer's; resident set ≤ adaptive's):");
-        out.println();
-        out.print(report.headline());
-        out.println();
-        out.print(report.table());
-        out.println();
-        out.println(report.noise());
-        benchmark.notes().forEach(note -> out.println("note: " + note));
-        out.println("settings: " + config.asProperties());
-        out.printf(Locale.ROOT, "machine: %s; load average at the start %s, at the end %s%n", environment.get("cpu"),
-            environment.get("loadavg.start"), Machine.loadAverage());
-        out.printf(Locale.ROOT, "took %s; wrote %s%n", Progress.duration(benchmark.progress.elapsedSeconds()), csv);
+        Conclusion.on(out).table("apf against the targets (time per operation ≤ 0.8 × the best peer's; resident set"
+                + " ≤ adaptive's):", report.headline()).table(report.table()).line(report.noise())
+            .notes(benchmark.notes()).line("settings: " + config.asProperties()).machine(environment)
+            .took(benchmark.progress.elapsedSeconds(), List.of(csv));
     }
 }

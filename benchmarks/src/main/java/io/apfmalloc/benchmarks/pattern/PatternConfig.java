@@ -1,13 +1,21 @@
 package io.apfmalloc.benchmarks.pattern;
 
+import static io.apfmalloc.benchmarks.harness.Settings.bytes;
+import static io.apfmalloc.benchmarks.harness.Settings.comparedAllocators;
+import static io.apfmalloc.benchmarks.harness.Settings.doubleValue;
+import static io.apfmalloc.benchmarks.harness.Settings.intValue;
+import static io.apfmalloc.benchmarks.harness.Settings.integers;
+import static io.apfmalloc.benchmarks.harness.Settings.jvmModes;
+import static io.apfmalloc.benchmarks.harness.Settings.labels;
+import static io.apfmalloc.benchmarks.harness.Settings.listing;
+import static io.apfmalloc.benchmarks.harness.Settings.outputDirectory;
+import static io.apfmalloc.benchmarks.harness.Settings.words;
+
 import io.apfmalloc.benchmarks.ComparedAllocator;
 import io.apfmalloc.benchmarks.JvmMode;
-import io.apfmalloc.benchmarks.harness.Settings;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The settings of an allocation-pattern benchmark run, each read from a {@code pattern.*} system property; an empty
@@ -64,19 +72,19 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
     /** Returns the settings from the {@code pattern.*} system properties. */
     public static PatternConfig fromSystemProperties() {
         return new PatternConfig(
-            Settings.list("pattern.mixes", "proxy,gateway", TrafficMix::of),
-            Settings.list("pattern.live", "128,1024,8192,65536", Integer::valueOf),
-            Settings.list("pattern.threads", "1,2", Integer::valueOf),
-            Settings.list("pattern.styles", "pages", ReplayStyle::of),
-            Settings.list("pattern.modes", "default,fast", JvmMode::of),
-            Settings.list("pattern.allocators", "apf,pooled,adaptive,unpooled", ComparedAllocator::of),
-            Double.parseDouble(Settings.property("pattern.warmup", "0.2")),
-            Double.parseDouble(Settings.property("pattern.seconds", "0.5")),
-            Double.parseDouble(Settings.property("pattern.jitWarmup", "1")),
-            Integer.parseInt(Settings.property("pattern.repeats", "2")),
-            Settings.bytes("pattern.maxLiveBytes", "4g"),
-            Settings.words("pattern.jvmArgs"),
-            Path.of(Settings.property("pattern.results", "results")));
+            labels("pattern.mixes", "proxy,gateway", TrafficMix.class),
+            integers("pattern.live", "128,1024,8192,65536"),
+            integers("pattern.threads", "1,2"),
+            labels("pattern.styles", "pages", ReplayStyle.class),
+            jvmModes("pattern.modes"),
+            comparedAllocators("pattern.allocators"),
+            doubleValue("pattern.warmup", 0.2),
+            doubleValue("pattern.seconds", 0.5),
+            doubleValue("pattern.jitWarmup", 1),
+            intValue("pattern.repeats", 2),
+            bytes("pattern.maxLiveBytes", "4g"),
+            words("pattern.jvmArgs"),
+            outputDirectory("pattern.results"));
     }
 
     /**
@@ -95,21 +103,20 @@ public record PatternConfig(List<TrafficMix> mixes, List<Integer> liveBuffers, L
 
     /** Returns the settings as {@code pattern.*} property names and values, for the report. */
     public Map<String, String> asProperties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("pattern.mixes", mixes.stream().map(TrafficMix::label).collect(Collectors.joining(",")));
-        properties.put("pattern.live", liveBuffers.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        properties.put("pattern.threads", threads.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        properties.put("pattern.styles", styles.stream().map(ReplayStyle::label).collect(Collectors.joining(",")));
-        properties.put("pattern.modes", modes.stream().map(JvmMode::label).collect(Collectors.joining(",")));
-        properties.put("pattern.allocators", allocators.stream().map(ComparedAllocator::label)
-            .collect(Collectors.joining(",")));
-        properties.put("pattern.warmup", String.valueOf(warmupSeconds));
-        properties.put("pattern.seconds", String.valueOf(measureSeconds));
-        properties.put("pattern.jitWarmup", String.valueOf(jitWarmupSeconds));
-        properties.put("pattern.repeats", String.valueOf(repeats));
-        properties.put("pattern.maxLiveBytes", String.valueOf(maxLiveBytes));
-        properties.put("pattern.jvmArgs", String.join(" ", jvmArgs));
-        properties.put("pattern.results", resultsDirectory.toString());
-        return properties;
+        return listing()
+            .list("pattern.mixes", mixes)
+            .list("pattern.live", liveBuffers)
+            .list("pattern.threads", threads)
+            .list("pattern.styles", styles)
+            .list("pattern.modes", modes)
+            .list("pattern.allocators", allocators)
+            .value("pattern.warmup", warmupSeconds)
+            .value("pattern.seconds", measureSeconds)
+            .value("pattern.jitWarmup", jitWarmupSeconds)
+            .value("pattern.repeats", repeats)
+            .value("pattern.maxLiveBytes", maxLiveBytes)
+            .words("pattern.jvmArgs", jvmArgs)
+            .value("pattern.results", resultsDirectory)
+            .properties();
     }
 }

@@ -1,9 +1,9 @@
 package io.apfmalloc.benchmarks.pattern;
 
 import io.apfmalloc.benchmarks.harness.Buffers;
+import io.apfmalloc.benchmarks.harness.Labelled;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * buffer lives exactly as many operations, the live set's size), direct or heap buffers, and a new buffer either left
  * untouched or given one write and one read (its {@code enableReadWrite}).
  */
-public enum ReplayStyle {
+public enum ReplayStyle implements Labelled {
     /** Slots drawn at random (with replacement), direct buffers, every 4 KiB page of a new buffer written. */
     PAGES(false, false, Touch.PAGES),
     /** Netty's shape: a permutation of the slots, direct buffers, untouched. */
@@ -90,13 +90,8 @@ public enum ReplayStyle {
         return buffer;
     }
 
-    /** Returns the lower-case name used on command lines and in reports: {@code pages}, {@code netty-heap-rw}. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     /** Returns the style named {@code label} (any case). */
     public static ReplayStyle of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        return Labelled.parse(ReplayStyle.class, "style", label);
     }
 }

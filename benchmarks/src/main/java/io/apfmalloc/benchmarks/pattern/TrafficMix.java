@@ -3,8 +3,8 @@ package io.apfmalloc.benchmarks.pattern;
 import static io.apfmalloc.benchmarks.pattern.SizeMix.range;
 import static io.apfmalloc.benchmarks.pattern.SizeMix.size;
 
+import io.apfmalloc.benchmarks.harness.Labelled;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The buffer size mixes the allocation-pattern benchmark replays: two measured from Netty's own allocations
@@ -18,7 +18,7 @@ import java.util.Locale;
  * it is measured. The third, {@link #WEBSOCKET}, is the size table of Netty's own allocation-pattern microbenchmark,
  * for comparison with it.
  */
-public enum TrafficMix {
+public enum TrafficMix implements Labelled {
     /**
      * A socket proxy (SOCKS5, {@link ProxyTraffic}): every read of either side, sized by Netty's adaptive
      * receive-buffer guess (2 KiB at first; four steps up its table of 512 B, 1 KiB, 2 KiB … after a read that
@@ -109,13 +109,8 @@ public enum TrafficMix {
         return sizes;
     }
 
-    /** Returns the lower-case name used on command lines and in reports. */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Returns the mix named {@code label} (any case). */
     public static TrafficMix of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
+        return Labelled.parse(TrafficMix.class, "mix", label);
     }
 }

@@ -1,5 +1,10 @@
 package io.apfmalloc.benchmarks.soak;
 
+import static io.apfmalloc.benchmarks.harness.Settings.doubleValue;
+import static io.apfmalloc.benchmarks.harness.Settings.intValue;
+import static io.apfmalloc.benchmarks.harness.Settings.label;
+import static io.apfmalloc.benchmarks.harness.Settings.longValue;
+import static io.apfmalloc.benchmarks.harness.Settings.outputDirectory;
 import static io.apfmalloc.benchmarks.harness.Settings.property;
 
 import io.apfmalloc.benchmarks.echo.EchoTransport;
@@ -30,18 +35,17 @@ record SoakConfig(Duration duration, Duration checkInterval, EchoTransport trans
 
     /** Reads the settings from system properties. */
     static SoakConfig fromSystemProperties() {
-        EchoTransport transport = EchoTransport.of(property("soak.transport",
-            EchoTransport.EPOLL.isAvailable() ? "epoll" : "nio"));
+        EchoTransport transport = label("soak.transport", EchoTransport.EPOLL.isAvailable() ? "epoll" : "nio",
+            EchoTransport.class);
         if (!transport.isAvailable()) {
             throw new IllegalArgumentException("soak.transport: " + transport.label() + " is unavailable here ("
                 + transport.unavailabilityCause() + ")");
         }
         return new SoakConfig(duration("soak.duration", "10m"), duration("soak.check", "5s"), transport,
-            Integer.parseInt(property("soak.connections", "8")), Integer.parseInt(property("soak.rawThreads", "4")),
-            Integer.parseInt(property("soak.shuttleThreads", "2")),
-            Double.parseDouble(property("soak.rawRefusalRate", "0.02")), duration("soak.outageEvery", "30s"),
-            duration("soak.outageLength", "200ms"), Long.parseLong(property("soak.seed",
-                Long.toString(System.currentTimeMillis()))), Path.of(property("soak.results", "results")));
+            intValue("soak.connections", 8), intValue("soak.rawThreads", 4), intValue("soak.shuttleThreads", 2),
+            doubleValue("soak.rawRefusalRate", 0.02), duration("soak.outageEvery", "30s"),
+            duration("soak.outageLength", "200ms"), longValue("soak.seed", System.currentTimeMillis()),
+            outputDirectory("soak.results"));
     }
 
     private static Duration duration(String name, String defaultValue) {
