@@ -58,6 +58,15 @@ final class AllocatorTraffic {
         return allocator.metric().liveDirectBuffers() + allocator.metric().liveHeapBuffers();
     }
 
+    /** Returns the stacks of the live threads whose names start with {@code threadPrefix}, for a failure message. */
+    static String threadDump(String threadPrefix) {
+        return Thread.getAllStackTraces().entrySet().stream()
+            .filter(entry -> entry.getKey().getName().startsWith(threadPrefix))
+            .map(entry -> entry.getKey() + " " + entry.getKey().getState() + Arrays.stream(entry.getValue())
+                .map(frame -> "\n    at " + frame).collect(Collectors.joining()))
+            .collect(Collectors.joining("\n"));
+    }
+
     /** Returns {@code sizes} bodies of random bytes (seeded, so a failure repeats). */
     static List<byte[]> randomBodies(long seed, int... sizes) {
         Random random = new Random(seed);

@@ -3,6 +3,7 @@ package io.apfmalloc.integrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.apfmalloc.netty.ApfByteBufAllocator;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -13,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.transport.Transport;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,11 +45,10 @@ class VertxTest {
                 .listen(0, "127.0.0.1").await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             HttpClientAgent client = vertx.createHttpClient();
             for (byte[] body : bodies) {
-                Buffer echoed = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                Buffer echoed = awaitEcho(client.request(new RequestOptions().setMethod(HttpMethod.POST)
                         .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/echo"))
                     .compose(request -> request.send(Buffer.buffer(body)))
-                    .compose(HttpClientResponse::body)
-                    .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .compose(HttpClientResponse::body), allocator, body.length);
                 assertThat(echoed.getBytes()).as("a body of %d bytes", body.length).isEqualTo(body);
             }
             AllocatorTraffic.assertEventLoopsAllocated(allocator, "vert.x-eventloop-thread-", 2L * bodies.size());
@@ -60,5 +61,16 @@ class VertxTest {
         // If this fails, Vert.x has started releasing them: the recipe in docs/INTEGRATIONS.md can become one.
         assertThat(allocator.metric().liveDirectBytes()).as("%s", allocator.metric())
             .isGreaterThanOrEqualTo(2 * bodyBytes);
+    }
+
+    /** Waits for one echo; a timeout fails with what the event loops were doing and what the allocator holds. */
+    private static Buffer awaitEcho(Future<Buffer> echo, ApfByteBufAllocator allocator, int bodyLength)
+            throws Exception {
+        try {
+            return echo.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException timeout) {
+            throw new AssertionError("no echo of " + bodyLength + " bytes in " + TIMEOUT_SECONDS + " s; "
+                + allocator.metric() + "\n" + AllocatorTraffic.threadDump("vert.x-"), timeout);
+        }
     }
 }
